@@ -1,0 +1,27 @@
+"""Product carbon-footprint and green-certification platform."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    instance = Path((test_config or {}).get("INSTANCE_PATH", config.instance_path()))
+    instance.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
+    app.config.update(config.from_environment(instance))
+    if test_config:
+        app.config.update(test_config)
+
+    from . import db
+
+    db.init_app(app)
+
+    from .web import register_blueprints
+
+    register_blueprints(app)
+    db.create_all(app)
+    return app

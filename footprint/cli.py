@@ -1,0 +1,75 @@
+"""Command line: `python -m footprint compute SPEC [--json]`, `python -m footprint dataset build`."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import config
+
+
+@click.group()
+def cli():
+    """Product carbon and water footprints on the open Chinese background dataset."""
+
+
+@cli.command()
+@click.argument("spec_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def compute(spec_path: Path, as_json: bool):
+    """Assess the product described in SPEC_PATH (JSON or YAML)."""
+    from .lca import SpecError, assess, load_spec_file
+
+    try:
+        result = assess(load_spec_file(spec_path), config.brightway_dir())
+    except SpecError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_table(result))
+
+
+def format_table(result) -> str:
+    data = result.to_dict()
+    carbon, water = data["carbon"], data["water"]
+    out = [f"{data['product']['name']} — per {data['product']['functional_unit']} "
+           f"({data['product']['boundary']})", ""]
+    out.append(f"Carbon footprint   {carbon['total']:14.4f} kg CO2e")
+    for key in ("fossil", "biogenic", "land_use"):
+        out.append(f"  {key:<16} {carbon[key]:14.4f} kg CO2e")
+    out.append(f"Water consumption  {water['consumption_m3']:14.6f} m3")
+    out.append(f"Water scarcity     {water['scarcity_m3_world_eq']:14.6f} m3 world-eq "
+               f"(AWARE, {water['region']})")
+    out += ["", f"{'stage':<18}{'kg CO2e':>14}{'m3 water':>14}"]
+    for stage, value in carbon["by_stage"].items():
+        out.append(f"{stage:<18}{value:14.4f}{water['by_stage'][stage]:14.6f}")
+    out += ["", f"{'line':<32}{'stage':<18}{'kg CO2e':>14}{'m3 water':>14}"]
+    for line in data["lines"]:
+        out.append(f"{line['name'][:31]:<32}{line['stage']:<18}{line['carbon']:14.4f}"
+                   f"{line['water']:14.6f}")
+    out += ["", f"dataset {data['dataset_version']}"]
+    return "\n".join(out)
+
+
+@cli.group()
+def dataset():
+    """The background dataset and the prepared Brightway project."""
+
+
+@dataset.command("build")
+@click.option("--force", is_flag=True, help="Rebuild even if the dataset hash is unchanged.")
+def build(force: bool):
+    """Build (or check) the Brightway project from datasets/."""
+    import time
+
+    from .lca import project
+
+    started = time.perf_counter()
+    version = project.prepare(config.brightway_dir(), force=force)
+    click.echo(f"dataset {version} ready in {config.brightway_dir()} "
+               f"({time.perf_counter() - started:.1f} s)")

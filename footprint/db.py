@@ -1,0 +1,39 @@
+"""The SQL database: one engine per app, one session per request (closed at teardown)."""
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy import event
+from sqlmodel import Session, SQLModel, create_engine
+
+
+def init_app(app: Flask) -> None:
+    url = app.config["DATABASE_URL"]
+    options = {"connect_args": {"check_same_thread": False}} if url.startswith("sqlite") else {}
+    engine = create_engine(url, **options)
+    if url.startswith("sqlite"):
+        event.listen(engine, "connect", _sqlite_foreign_keys)
+    app.extensions["db_engine"] = engine
+    app.teardown_appcontext(_close_session)
+
+
+def _sqlite_foreign_keys(connection, _record) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def create_all(app: Flask) -> None:
+    """Create missing tables of every model module imported so far (the blueprints import theirs)."""
+    SQLModel.metadata.create_all(app.extensions["db_engine"])
+
+
+def session() -> Session:
+    if "db_session" not in g:
+        g.db_session = Session(current_app.extensions["db_engine"], expire_on_commit=False)
+    return g.db_session
+
+
+def _close_session(_exc) -> None:
+    db_session = g.pop("db_session", None)
+    if db_session is not None:
+        db_session.close()

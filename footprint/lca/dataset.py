@@ -1,0 +1,138 @@
+"""The open background dataset: factor rows and AWARE water-scarcity factors read from `datasets/`.
+
+Rows stay plain data here; `project.py` turns them into Brightway activities and methods.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Bump when the way rows become Brightway data changes, so prepared projects are rebuilt.
+LOADER_VERSION = "1"
+
+DATASETS_DIR = Path(__file__).resolve().parents[2] / "datasets"
+
+GAS_COLUMNS = ("co2_fossil", "ch4_fossil", "n2o", "co2e_fossil", "co2e_biogenic", "co2e_land_use")
+ALLOWED_UNITS = {"kWh", "kg", "t", "m3", "t*km", "piece", "GJ"}
+CONFIDENCE_TAGS = {"primary", "mirror", "paper", "derived"}
+
+
+class DatasetError(ValueError):
+    """A dataset file that cannot be loaded; the message names the file and row."""
+
+
+@dataclass(frozen=True)
+class Factor:
+    code: str
+    name_zh: str
+    name_en: str
+    category: str
+    unit: str
+    year: str
+    geography: str
+    scope: str
+    source: str
+    confidence: str
+    gases: dict[str, float] = field(default_factory=dict)  # column -> kg per unit
+    water_m3: float = 0.0
+    water_source: str = ""
+    notes: str = ""
+    file: str = ""
+
+    def public(self) -> dict:
+        return {
+            "code": self.code, "name_zh": self.name_zh, "name_en": self.name_en,
+            "category": self.category, "unit": self.unit, **self.gases, "water_m3": self.water_m3,
+            "year": self.year, "geography": self.geography, "scope": self.scope,
+            "source": self.source, "water_source": self.water_source,
+            "confidence": self.confidence, "notes": self.notes,
+        }
+
+
+@dataclass(frozen=True)
+class AwareFactor:
+    region: str
+    name: str
+    cf: float  # m3 world-eq per m3 consumed
+    version: str
+    use_type: str
+    source: str
+    confidence: str
+
+
+def factor_files(datasets_dir: Path = DATASETS_DIR) -> list[Path]:
+    return sorted((datasets_dir / "factors").glob("*.csv"))
+
+
+def aware_file(datasets_dir: Path = DATASETS_DIR) -> Path:
+    return datasets_dir / "water" / "aware.csv"
+
+
+def dataset_version(datasets_dir: Path = DATASETS_DIR) -> str:
+    """Short hash of every file the background is built from, plus the loader version."""
+    digest = hashlib.sha256(LOADER_VERSION.encode())
+    for path in [*factor_files(datasets_dir), aware_file(datasets_dir)]:
+        digest.update(path.relative_to(datasets_dir).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _number(text: str, where: str, column: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise DatasetError(f"{where}: column {column} is not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise DatasetError(f"{where}: column {column} is not finite")
+    return value
+
+
+def _read_rows(path: Path):
+    with path.open(newline="", encoding="utf-8") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            yield f"{path.name} row {number}", {k: (v or "").strip() for k, v in row.items()}
+
+
+def _factor(where: str, row: dict, file: str) -> Factor:
+    if row["unit"] not in ALLOWED_UNITS:
+        raise DatasetError(f"{where}: unit {row['unit']!r} is not one of {sorted(ALLOWED_UNITS)}")
+    if row["confidence"] not in CONFIDENCE_TAGS:
+        raise DatasetError(f"{where}: confidence {row['confidence']!r} is not one of "
+                           f"{sorted(CONFIDENCE_TAGS)}")
+    gases = {c: _number(row[c], where, c) for c in GAS_COLUMNS if row.get(c)}
+    water = _number(row["water_m3"], where, "water_m3") if row.get("water_m3") else 0.0
+    if not gases and not water:
+        raise DatasetError(f"{where}: no emission or water value")
+    return Factor(
+        code=row["code"], name_zh=row["name_zh"], name_en=row["name_en"],
+        category=row["category"], unit=row["unit"], year=row["year"],
+        geography=row["geography"], scope=row["scope"], source=row["source"],
+        confidence=row["confidence"], gases=gases, water_m3=water,
+        water_source=row.get("water_source", ""), notes=row.get("notes", ""), file=file,
+    )
+
+
+def load_factors(datasets_dir: Path = DATASETS_DIR) -> dict[str, Factor]:
+    factors: dict[str, Factor] = {}
+    for path in factor_files(datasets_dir):
+        for where, row in _read_rows(path):
+            if not row.get("code"):
+                raise DatasetError(f"{where}: empty code")
+            if row["code"] in factors:
+                raise DatasetError(f"{where}: duplicate code {row['code']!r}")
+            factors[row["code"]] = _factor(where, row, path.name)
+    return factors
+
+
+def load_aware(datasets_dir: Path = DATASETS_DIR) -> dict[str, AwareFactor]:
+    table = {}
+    for where, row in _read_rows(aware_file(datasets_dir)):
+        table[row["region"]] = AwareFactor(
+            region=row["region"], name=row["name"], cf=_number(row["cf"], where, "cf"),
+            version=row["version"], use_type=row["use_type"], source=row["source"],
+            confidence=row["confidence"],
+        )
+    return table

@@ -1,0 +1,68 @@
+"""Unit conversion for spec lines, on one pint registry.
+
+Factories write units the way their meters and invoices do ("t·km", "m3", "度" for kWh); the
+aliases below map those spellings onto pint expressions before parsing.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import pint
+
+_registry = pint.UnitRegistry()
+_registry.define("piece = [count] = pcs = pc = unit_piece")
+
+_ALIASES = {
+    "m3": "m**3",
+    "m³": "m**3",
+    "l": "liter",
+    "L": "liter",
+    "t·km": "t*km",
+    "t.km": "t*km",
+    "tkm": "t*km",
+    "kg·km": "kg*km",
+    "kgkm": "kg*km",
+    "pieces": "piece",
+    "度": "kWh",
+    "件": "piece",
+    "个": "piece",
+}
+
+
+class UnitError(ValueError):
+    """A unit that is unknown or cannot be converted to the one required."""
+
+
+def _expression(unit: str) -> str:
+    text = unit.strip()
+    return _ALIASES.get(text, text)
+
+
+@lru_cache(maxsize=512)
+def _parse(unit: str) -> pint.Unit:
+    try:
+        return _registry.parse_units(_expression(unit))
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
+            TypeError, ValueError, AssertionError) as exc:
+        raise UnitError(f"unknown unit '{unit}'") from exc
+
+
+def conversion_factor(from_unit: str, to_unit: str) -> float:
+    """How many `to_unit` one `from_unit` is (e.g. ("g", "kg") -> 0.001)."""
+    source, target = _parse(from_unit), _parse(to_unit)
+    try:
+        factor = _registry.Quantity(1.0, source).to(target).magnitude
+    except pint.errors.DimensionalityError as exc:
+        raise UnitError(f"unit '{from_unit}' cannot be converted to '{to_unit}'") from exc
+    if not math.isfinite(factor):
+        raise UnitError(f"unit '{from_unit}' cannot be converted to '{to_unit}'")
+    return float(factor)
+
+
+def is_known(unit: str) -> bool:
+    try:
+        _parse(unit)
+    except UnitError:
+        return False
+    return True

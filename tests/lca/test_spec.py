@@ -1,0 +1,95 @@
+"""ProductSpec validation: every bad field or line is named, and nothing partial is accepted."""
+import math
+
+import pytest
+
+from footprint.lca.spec import Catalogue, SpecError, parse_spec, resolve
+
+CATALOGUE = Catalogue(factor_units={"steel-bof": "kg", "elec-cn-lca-2024": "kWh",
+                                    "truck-heavy-diesel": "t*km"},
+                      water_regions=frozenset({"GLO", "CN", "CN-CQ"}))
+
+
+def spec(*lines, **product):
+    return {"product": {"name": "widget", **product}, "lines": list(lines)}
+
+
+def line(**fields):
+    return {"stage": "materials", "name": "part", "amount": 1.0, "unit": "kg",
+            "factor": "steel-bof", **fields}
+
+
+def problems(data) -> list[str]:
+    with pytest.raises(SpecError) as info:
+        resolve(parse_spec(data), CATALOGUE)
+    return info.value.problems
+
+
+def test_unit_conversions_reach_the_factor_unit():
+    lines = resolve(parse_spec(spec(
+        line(amount=2500, unit="g"),                      # 2500 g = 2.5 kg
+        line(amount=0.003, unit="t"),                     # 0.003 t = 3 kg
+        line(stage="manufacturing", factor="elec-cn-lca-2024", amount=1.5, unit="MWh"),  # 1500 kWh
+        line(stage="manufacturing", factor="elec-cn-lca-2024", amount=500, unit="Wh"),   # 0.5 kWh
+        line(stage="manufacturing", factor="elec-cn-lca-2024", amount=7, unit="度"),     # 7 kWh
+        line(stage="inbound_transport", factor="truck-heavy-diesel", amount=2000,
+             unit="kg*km"),                               # 2000 kg·km = 2 t·km
+        line(stage="manufacturing", factor=None, water="withdrawal", amount=250, unit="L"),
+        line(stage="manufacturing", factor=None, water="discharge", amount=100, unit="L"),
+        line(stage="manufacturing", factor=None, emission="SF6", amount=3, unit="g"),
+    )), CATALOGUE)
+    assert [round(l.flow_amount, 9) for l in lines] == [2.5, 3.0, 1500.0, 0.5, 7.0, 2.0,
+                                                        0.25, -0.1, 0.003]
+
+
+@pytest.mark.parametrize("bad, expected", [
+    (line(factor="unobtainium"), "lines[0] (part): unknown factor 'unobtainium'"),
+    (line(factor=None, emission="CO3"), "lines[0] (part): unknown gas 'CO3'"),
+    (line(unit="kWh"), "lines[0] (part): unit 'kWh' cannot be converted to 'kg'"),
+    (line(unit="bananas"), "lines[0] (part): unknown unit 'bananas'"),
+    (line(stage="assembly"), "lines[0] (part): unknown stage 'assembly'"),
+    (line(stage="use"), "lines[0] (part): stage 'use' is outside the cradle-to-gate boundary"),
+    (line(emission="CO2"), "lines[0] (part): give exactly one of 'factor', 'emission' or 'water'"),
+])
+def test_bad_line_is_named(bad, expected):
+    assert any(p.startswith(expected) for p in problems(spec(bad))), problems(spec(bad))
+
+
+@pytest.mark.parametrize("amount", [-1.0, math.nan, math.inf])
+def test_negative_or_non_finite_amount_is_refused(amount):
+    found = problems(spec(line(), line(name="bad", amount=amount)))
+    assert len(found) == 1 and found[0].startswith("lines[1] (bad).amount:")
+
+
+def test_all_problems_are_reported_together():
+    found = problems(spec(line(name="a", factor="nope"), line(name="b", unit="L")))
+    assert len(found) == 2
+    assert found[0].startswith("lines[0] (a)") and found[1].startswith("lines[1] (b)")
+
+
+def test_structure_errors_name_the_field():
+    assert problems({"product": {"name": ""}, "lines": []}) == [
+        "product.name: String should have at least 1 character",
+        "lines: List should have at least 1 item after validation, not 0",
+    ]
+    assert problems({"product": {"name": "x"}, "lines": [line(ammount=3)]})[0].startswith(
+        "lines[0] (part).ammount:")
+
+
+def test_custom_factor_code_may_not_shadow_the_dataset():
+    data = spec(line())
+    data["factors"] = [{"code": "steel-bof", "name": "mine", "unit": "kg", "co2e_fossil": 1,
+                        "source": "supplier"}]
+    assert problems(data) == ["factors[0] (steel-bof): code is already a dataset factor; "
+                              "choose another code"]
+
+
+def test_unknown_water_region():
+    assert problems(spec(line(), water_region="Atlantis"))[0].startswith(
+        "product.water_region: unknown region 'Atlantis'")
+
+
+def test_cradle_to_grave_accepts_use_and_end_of_life():
+    lines = resolve(parse_spec(spec(line(stage="use"), line(stage="end_of_life"),
+                                    boundary="cradle-to-grave")), CATALOGUE)
+    assert [l.stage for l in lines] == ["use", "end_of_life"]

@@ -31,9 +31,9 @@ class Assessor:
     """Holds the opened project and its datapackages; one per process."""
 
     def __init__(self, bw_dir: Path, datasets_dir: Path = dataset.DATASETS_DIR):
+        self.dataset_version = project.prepare(bw_dir, datasets_dir)
         import bw2data
 
-        self.dataset_version = project.prepare(bw_dir, datasets_dir)
         self.factors = dataset.load_factors(datasets_dir)
         self.aware = dataset.load_aware(datasets_dir)
         self.catalogue = Catalogue(

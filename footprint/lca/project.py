@@ -5,9 +5,11 @@ chosen once per process through `open_project` and never switched inside a reque
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -25,7 +27,11 @@ def open_project(bw_dir: Path) -> None:
     bw_dir = Path(bw_dir).resolve()
     bw_dir.mkdir(parents=True, exist_ok=True)
     os.environ["BRIGHTWAY2_DIR"] = str(bw_dir)  # read by bw2data at import time
-    import bw2data
+    os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
+    # Brightway's feedback handler binds to sys.stdout when imported; keep stdout for results
+    # (`compute --json`) by importing it while stdout points at stderr.
+    with contextlib.redirect_stdout(sys.stderr):
+        import bw2data
 
     if Path(bw2data.projects._base_data_dir).resolve() != bw_dir:
         bw2data.projects.change_base_directories(bw_dir, project_name=PROJECT_NAME, update=False)
@@ -53,7 +59,8 @@ def prepare(bw_dir: Path, datasets_dir: Path = dataset.DATASETS_DIR, *, force: b
     if not force and built_version() == version:
         return version
     started = time.perf_counter()
-    _build(datasets_dir)
+    with contextlib.redirect_stdout(sys.stderr):  # importers print progress bars
+        _build(datasets_dir)
     _stamp_path().write_text(json.dumps({"dataset_version": version}))
     log.info("Built Brightway project for dataset %s in %.1f s", version,
              time.perf_counter() - started)

@@ -1,0 +1,70 @@
+"""The example specs in datasets/examples and the command line that computes them."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from footprint.lca import load_spec_file
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "datasets" / "examples"
+
+
+def run_cli(*args, bw_dir):
+    env = {"BRIGHTWAY2_DIR": str(bw_dir), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "footprint", *args], capture_output=True,
+                          text=True, env=env, cwd=EXAMPLES.parents[1], timeout=300)
+
+
+def total(assessor, name):
+    return assessor.assess(load_spec_file(EXAMPLES / name)).to_dict()["carbon"]["total"]
+
+
+def test_battery_pack_is_within_published_range(assessor):
+    value = total(assessor, "ev-battery-pack-lfp.yaml")
+    assert 61 <= value <= 106            # IVL C444: 61-106 kg CO2e/kWh pack production
+    assert abs(value / 73.51 - 1) < 0.15  # CPCD 46420X0172021C LFP pack: 73.51 kg CO2e/kWh
+
+
+def test_sedan_is_below_but_near_the_cpcd_sedan(assessor):
+    value = total(assessor, "sedan-gasoline.yaml")
+    assert 0.7 * 6120 <= value <= 6120   # CPCD 49113X0552020A: 6.12 t; dataset lacks paint, ICs
+
+
+def test_motorcycle_per_kg_is_below_a_car(assessor):
+    per_kg = total(assessor, "motorcycle-125cc.yaml") / 110  # 110 kg kerb mass
+    assert 2 <= per_kg <= 10000 / 1400   # a Chinese ICEV: 10.0 t / ~1.4 t (Qiao et al. 2017)
+
+
+def test_cli_json_has_the_documented_keys(bw_dir):
+    done = run_cli("compute", str(EXAMPLES / "motorcycle-125cc.yaml"), "--json", bw_dir=bw_dir)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    for key in ("total", "fossil", "biogenic", "land_use"):
+        assert isinstance(data["carbon"][key], float)
+    assert set(data["carbon"]["by_stage"]) == {"materials", "inbound_transport",
+                                               "manufacturing", "packaging"}
+    # 400 L - 300 L process water + 120 kWh x 0.0019 m3/kWh (elec-cn-lca-2024) = 0.328 m3
+    assert data["water"]["consumption_m3"] == pytest.approx(0.1 + 120 * 0.0019, rel=1e-6)
+    assert data["water"]["scarcity_m3_world_eq"] > 0
+    assert {"name", "stage", "carbon", "water"} <= set(data["lines"][0])
+    assert data["dataset_version"] and data["methods"]["carbon.total"]
+    assert sum(l["carbon"] for l in data["lines"]) == pytest.approx(data["carbon"]["total"])
+
+
+def test_cli_table(bw_dir):
+    done = run_cli("compute", str(EXAMPLES / "ev-battery-pack-lfp.yaml"), bw_dir=bw_dir)
+    assert done.returncode == 0, done.stderr
+    assert "Carbon footprint" in done.stdout and "LFP cells" in done.stdout
+
+
+def test_cli_invalid_spec_exits_non_zero_with_the_line_on_stderr(tmp_path, bw_dir):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"product": {"name": "x"}, "lines": [
+        {"stage": "materials", "name": "mystery", "factor": "no-such", "amount": 1,
+         "unit": "kg"}]}))
+    done = run_cli("compute", str(bad), "--json", bw_dir=bw_dir)
+    assert done.returncode == 2
+    assert "lines[0] (mystery): unknown factor 'no-such'" in done.stderr
+    assert done.stdout == ""

@@ -73,3 +73,20 @@ def build(force: bool):
     version = project.prepare(config.brightway_dir(), force=force)
     click.echo(f"dataset {version} ready in {config.brightway_dir()} "
                f"({time.perf_counter() - started:.1f} s)")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int):
+    """Serve the web app with waitress (the embedded default: SQLite + local Brightway project)."""
+    import waitress
+
+    from . import create_app
+
+    app = create_app()
+    from .lca import get_assessor
+
+    get_assessor(config.brightway_dir())  # prepare before the first request
+    click.echo(f"Serving on http://{host}:{port}/  (instance folder: {app.instance_path})")
+    waitress.serve(app, host=host, port=port, threads=8)

@@ -1,0 +1,1 @@
+"""Certification: green-design and green-factory criteria, scoring, certificates (later issues)."""

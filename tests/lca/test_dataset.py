@@ -1,0 +1,66 @@
+"""The background dataset files and the prepared Brightway project built from them."""
+import shutil
+
+import pytest
+
+from footprint.lca import dataset
+from footprint.lca.dataset import DatasetError, load_factors
+
+
+def test_dataset_has_the_required_coverage():
+    factors = load_factors()
+    assert len(factors) >= 80
+    by_category = {}
+    for factor in factors.values():
+        by_category.setdefault(factor.category, []).append(factor)
+    assert len(by_category["material"]) >= 25
+    assert {"electricity", "electricity_green", "fuel", "transport", "waste"} <= set(by_category)
+    years = {f.year for f in by_category["electricity"] if f.code.startswith("elec-cq-")}
+    assert len(years) >= 2  # Chongqing provincial factor for at least two years
+    assert all(f.source and f.confidence in dataset.CONFIDENCE_TAGS for f in factors.values())
+
+
+def test_unconfirmed_values_are_not_shipped():
+    # factors.md marks the 0.5703 t/MWh grid default and 2.75 kg/kg plastics incineration unconfirmed
+    values = {v for f in load_factors().values() for v in f.gases.values()}
+    assert 0.5703 not in values and 570.3 not in values and 2.75 not in values
+
+
+@pytest.fixture
+def datasets_copy(tmp_path):
+    shutil.copytree(dataset.DATASETS_DIR / "factors", tmp_path / "factors")
+    shutil.copytree(dataset.DATASETS_DIR / "water", tmp_path / "water")
+    return tmp_path
+
+
+def test_version_is_a_hash_of_the_files(datasets_copy):
+    before = dataset.dataset_version(datasets_copy)
+    assert before == dataset.dataset_version()
+    path = datasets_copy / "factors" / "waste.csv"
+    path.write_text(path.read_text().replace("583.87", "583.88"))
+    assert dataset.dataset_version(datasets_copy) != before
+
+
+def test_bad_row_is_named(datasets_copy):
+    path = datasets_copy / "factors" / "waste.csv"
+    lines = path.read_text().splitlines()
+    lines[1] = lines[1].replace(",t,", ",tonnes,", 1)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DatasetError, match=r"waste.csv row 2: unit 'tonnes'"):
+        load_factors(datasets_copy)
+
+
+def test_duplicate_code_is_refused(datasets_copy):
+    path = datasets_copy / "factors" / "waste.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines + [lines[1]]) + "\n")
+    with pytest.raises(DatasetError, match="duplicate code"):
+        load_factors(datasets_copy)
+
+
+def test_prepared_project_is_reused_while_the_hash_matches(assessor, bw_dir, monkeypatch):
+    from footprint.lca import project
+
+    monkeypatch.setattr(project, "_build", lambda *_: pytest.fail("rebuilt an unchanged project"))
+    assert project.prepare(bw_dir) == assessor.dataset_version
+    assert project.built_version() == assessor.dataset_version

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
 
 from . import flows
 from .units import UnitError, conversion_factor
@@ -26,6 +27,14 @@ BOUNDARY_STAGES = {
     "cradle-to-grave": STAGES,
 }
 WATER_KINDS = {"consumption": 1.0, "withdrawal": 1.0, "discharge": -1.0}
+
+
+class LineProblem(ValueError):
+    """A problem with one field of one line."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
 
 
 class SpecError(ValueError):
@@ -68,21 +77,63 @@ class CustomFactor(_Strict):
                                      "water_m3")(_finite)
 
 
+def _non_negative(value: float) -> float:
+    if not math.isfinite(value) or value < 0:
+        raise ValueError("must be a finite number, zero or more")
+    return value
+
+
+def _positive(value: float) -> float:
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError("must be a finite number above zero")
+    return value
+
+
+class Allocation(_Strict):
+    """Plant-level annual data shared out to one functional unit of the product.
+
+    per functional unit = annual_amount x product_quantity / plant_quantity / units_per_year,
+    where the two quantities are annual outputs in the basis (pieces, t or CNY).
+    """
+    annual_amount: float
+    basis: Literal["units", "mass", "economic"]
+    product_quantity: float
+    plant_quantity: float
+    units_per_year: float
+
+    _checked_annual = field_validator("annual_amount")(_non_negative)
+    _checked_positive = field_validator("product_quantity", "plant_quantity",
+                                        "units_per_year")(_positive)
+
+    def per_unit(self) -> float:
+        return (self.annual_amount * self.product_quantity / self.plant_quantity
+                / self.units_per_year)
+
+
 class Line(_Strict):
     stage: str
     name: str = Field(min_length=1, max_length=200)
-    amount: float
+    amount: Optional[float] = None
     unit: str = Field(min_length=1, max_length=30)
     factor: Optional[str] = None
     emission: Optional[str] = None
     water: Optional[str] = None
+    allocation: Optional[Allocation] = None
 
-    @field_validator("amount")
-    @classmethod
-    def _non_negative(cls, value: float) -> float:
-        if not math.isfinite(value) or value < 0:
-            raise ValueError("must be a finite number, zero or more")
-        return value
+    _checked_amount = field_validator("amount")(
+        lambda value: value if value is None else _non_negative(value))
+
+    @model_validator(mode="after")
+    def _amount_or_allocation(self):
+        if (self.amount is None) == (self.allocation is None):
+            raise ValueError("give either 'amount' per functional unit or an 'allocation' of "
+                             "plant-level annual data")
+        if self.allocation and self.allocation.product_quantity > self.allocation.plant_quantity:
+            raise ValueError("allocation: the product's quantity exceeds the plant's")
+        return self
+
+    def amount_per_unit(self) -> float:
+        return self.amount if self.allocation is None else self.allocation.per_unit()
 
 
 class ProductSpec(_Strict):
@@ -156,13 +207,12 @@ def resolve(spec: ProductSpec, catalogue: Catalogue) -> list[ResolvedLine]:
     if spec.product.water_region not in catalogue.water_regions:
         problems.append(f"product.water_region: unknown region '{spec.product.water_region}' "
                         f"(known: {', '.join(sorted(catalogue.water_regions))})")
-    allowed_stages = BOUNDARY_STAGES[spec.product.boundary]
     resolved = []
     for index, line in enumerate(spec.lines):
         where = f"lines[{index}] ({line.name})"
         try:
-            resolved.append(_resolve_line(index, line, allowed_stages, spec.product.boundary,
-                                          catalogue, custom_units))
+            resolved.append(_resolve_line(index, line, spec.product.boundary, catalogue,
+                                          custom_units))
         except ValueError as exc:
             problems.append(f"{where}: {exc}")
     if problems:
@@ -188,14 +238,20 @@ def _check_custom_factors(spec, catalogue, problems) -> dict[str, str]:
     return units
 
 
-def _resolve_line(index, line, allowed_stages, boundary, catalogue, custom_units) -> ResolvedLine:
+def check_line(line: Line, boundary: str, catalogue: Catalogue,
+               custom_units: dict[str, str] | None = None) -> tuple[str, str, float]:
+    """Check one line against the catalogue; return (kind, reference, amount in flow units).
+
+    Raises LineProblem naming the field at fault, so forms can show it beside that field.
+    """
+    custom_units = custom_units or {}
     if line.stage not in STAGES:
-        raise ValueError(f"unknown stage '{line.stage}' (stages: {', '.join(STAGES)})")
-    if line.stage not in allowed_stages:
-        raise ValueError(f"stage '{line.stage}' is outside the {boundary} boundary")
+        raise LineProblem("stage", f"unknown stage '{line.stage}' (stages: {', '.join(STAGES)})")
+    if line.stage not in BOUNDARY_STAGES[boundary]:
+        raise LineProblem("stage", f"stage '{line.stage}' is outside the {boundary} boundary")
     given = [k for k in ("factor", "emission", "water") if getattr(line, k)]
     if len(given) != 1:
-        raise ValueError("give exactly one of 'factor', 'emission' or 'water'")
+        raise LineProblem("reference", "give exactly one of 'factor', 'emission' or 'water'")
     kind = given[0]
     reference = getattr(line, kind)
     sign = 1.0
@@ -205,16 +261,26 @@ def _resolve_line(index, line, allowed_stages, boundary, catalogue, custom_units
         elif reference in catalogue.factor_units:
             target_unit = catalogue.factor_units[reference]
         else:
-            raise ValueError(f"unknown factor '{reference}'")
+            raise LineProblem("reference", f"unknown factor '{reference}'")
     elif kind == "emission":
         if reference.lower() not in flows.GASES:
-            raise ValueError(f"unknown gas '{reference}' (known: {', '.join(flows.GASES)})")
+            raise LineProblem("reference",
+                              f"unknown gas '{reference}' (known: {', '.join(flows.GASES)})")
         reference, target_unit = reference.lower(), "kg"
     else:
         if reference not in WATER_KINDS:
-            raise ValueError(f"unknown water kind '{reference}' (known: {', '.join(WATER_KINDS)})")
+            raise LineProblem("reference", f"unknown water kind '{reference}' "
+                              f"(known: {', '.join(WATER_KINDS)})")
         target_unit, sign = "m3", WATER_KINDS[reference]
-    factor = conversion_factor(line.unit, target_unit)  # UnitError is a ValueError
+    try:
+        factor = conversion_factor(line.unit, target_unit)
+    except UnitError as exc:
+        raise LineProblem("unit", str(exc)) from None
+    return kind, reference, sign * line.amount_per_unit() * factor
+
+
+def _resolve_line(index, line, boundary, catalogue, custom_units) -> ResolvedLine:
+    kind, reference, flow_amount = check_line(line, boundary, catalogue, custom_units)
     return ResolvedLine(index=index, stage=line.stage, name=line.name, kind=kind,
-                        reference=reference, amount=line.amount, unit=line.unit,
-                        flow_amount=sign * line.amount * factor)
+                        reference=reference, amount=line.amount_per_unit(), unit=line.unit,
+                        flow_amount=flow_amount)

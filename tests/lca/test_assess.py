@@ -139,6 +139,18 @@ def test_green_electricity_certificate_versus_grid(assessor):
     assert lines[1]["carbon"] == pytest.approx(100 * 0.052, rel=REL)   # 5.2
 
 
+def test_allocated_plant_electricity(assessor):
+    allocation = {"annual_amount": 1_200_000, "basis": "mass", "product_quantity": 300,
+                  "plant_quantity": 1000, "units_per_year": 50_000}
+    spec = {"product": {"name": "x"}, "lines": [
+        line("manufacturing", "plant electricity", None, "kWh", factor="elec-cn-lca-2024",
+             allocation=allocation)]}
+    result = assessor.assess(parse_spec(spec)).to_dict()
+    # 1,200,000 kWh x 300/1000 / 50,000 = 7.2 kWh per unit; x 0.5777 kg CO2e/kWh = 4.15944
+    assert result["carbon"]["total"] == pytest.approx(7.2 * 0.5777, rel=REL)
+    assert result["lines"][0]["amount"] == pytest.approx(7.2)
+
+
 def test_invalid_spec_computes_nothing(assessor):
     spec = {"product": {"name": "x"}, "lines": [
         line("materials", "ok", 1, "kg", factor="steel-bof"),

@@ -93,3 +93,25 @@ def test_cradle_to_grave_accepts_use_and_end_of_life():
     lines = resolve(parse_spec(spec(line(stage="use"), line(stage="end_of_life"),
                                     boundary="cradle-to-grave")), CATALOGUE)
     assert [l.stage for l in lines] == ["use", "end_of_life"]
+
+
+def test_plant_level_allocation_gives_the_amount_per_unit():
+    allocation = {"annual_amount": 1_200_000, "basis": "mass", "product_quantity": 300,
+                  "plant_quantity": 1000, "units_per_year": 50_000}
+    lines = resolve(parse_spec(spec(line(stage="manufacturing", factor="elec-cn-lca-2024",
+                                         amount=None, unit="kWh", allocation=allocation))),
+                    CATALOGUE)
+    # 1,200,000 kWh a year x 300 t / 1000 t (product's share by mass) / 50,000 units = 7.2 kWh
+    assert lines[0].flow_amount == pytest.approx(7.2)
+
+
+def test_line_needs_amount_or_allocation_not_both():
+    allocation = {"annual_amount": 10, "basis": "units", "product_quantity": 1,
+                  "plant_quantity": 2, "units_per_year": 1}
+    assert problems(spec(line(amount=None)))[0].startswith("lines[0] (part): Value error, give "
+                                                           "either 'amount'")
+    assert problems(spec(line(allocation=allocation)))[0].startswith("lines[0] (part): Value "
+                                                                     "error, give either")
+    bad = dict(allocation, plant_quantity=0)
+    assert problems(spec(line(amount=None, allocation=bad)))[0].startswith(
+        "lines[0] (part).allocation.plant_quantity: Value error, must be a finite number above")

@@ -11,7 +11,8 @@ from . import config
 def create_app(test_config: dict | None = None) -> Flask:
     instance = Path((test_config or {}).get("INSTANCE_PATH", config.instance_path()))
     instance.mkdir(parents=True, exist_ok=True)
-    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True,
+                template_folder="web/templates", static_folder="web/static")
     app.config.update(config.from_environment(instance))
     if test_config:
         app.config.update(test_config)

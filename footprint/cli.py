@@ -84,9 +84,52 @@ def serve(host: str, port: int):
 
     from . import create_app
 
-    app = create_app()
+    from . import db
+    from .accounts.demo import ensure_demo_accounts
     from .lca import get_assessor
 
-    get_assessor(config.brightway_dir())  # prepare before the first request
+    app = create_app()
+    get_assessor(Path(app.config["BRIGHTWAY2_DIR"]))  # prepare before the first request
+    with app.app_context():
+        accounts = ensure_demo_accounts(db.session(), Path(app.instance_path))
+    click.echo("Demo accounts (stored in the instance folder):")
+    for account in accounts:
+        click.echo(f"  {account['role']:<10} {account['email']:<26} {account['password']}")
     click.echo(f"Serving on http://{host}:{port}/  (instance folder: {app.instance_path})")
     waitress.serve(app, host=host, port=port, threads=8)
+
+
+@cli.command("create-user")
+@click.option("--role", type=click.Choice(["certifier", "admin"]), required=True)
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--organisation", required=True, help="Organisation name (created if new).")
+@click.option("--credit-code", required=True, help="The organisation's credit code.")
+@click.password_option()
+def create_user(role, email, name, organisation, credit_code, password):
+    """Create a certifier or admin account (and its organisation if it is new)."""
+    from . import create_app, db
+    from .accounts import credit_code as codes
+    from .accounts import operations
+
+    problem = codes.problem(credit_code)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--credit-code")
+    app = create_app()
+    with app.app_context():
+        session = db.session()
+        try:
+            existing = operations.find_organisation_by_code(session, credit_code)
+            if existing:
+                user = operations.create_user(session, organisation=existing, name=name,
+                                              email=email, password=password, role=role)
+            else:
+                kind = "certification_body" if role == "certifier" else "platform"
+                user = operations.register_organisation(
+                    session, name=organisation, credit_code=credit_code, address="",
+                    user_name=name, email=email, password=password, kind=kind)
+        except operations.AccountError as exc:
+            session.rollback()
+            raise click.ClickException(f"{exc.field}: {exc}") from None
+        session.commit()
+        click.echo(f"created {user.role} {user.email}")

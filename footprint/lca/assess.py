@@ -16,7 +16,7 @@ from scipy.sparse.linalg import splu
 
 from . import dataset, flows, methods, project
 from .results import AssessmentResult, LineResult
-from .spec import STAGES, BOUNDARY_STAGES, Catalogue, ProductSpec, ResolvedLine, resolve
+from .spec import BOUNDARY_STAGES, ProductSpec, ResolvedLine, resolve
 
 
 @dataclass
@@ -36,10 +36,7 @@ class Assessor:
 
         self.factors = dataset.load_factors(datasets_dir)
         self.aware = dataset.load_aware(datasets_dir)
-        self.catalogue = Catalogue(
-            factor_units={code: f.unit for code, f in self.factors.items()},
-            water_regions=frozenset(self.aware),
-        )
+        self.catalogue = dataset.catalogue(datasets_dir)
         background = bw2data.Database(project.BACKGROUND_DB)
         self._factor_ids = {node["code"]: node.id for node in background}
         self._flow_ids = {}

@@ -8,7 +8,10 @@ import csv
 import hashlib
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+
+from .spec import Catalogue
 
 # Bump when the way rows become Brightway data changes, so prepared projects are rebuilt.
 LOADER_VERSION = "1"
@@ -61,6 +64,17 @@ class AwareFactor:
     use_type: str
     source: str
     confidence: str
+
+
+@dataclass(frozen=True)
+class GridRegion:
+    code: str
+    name_zh: str
+    name_en: str
+    pcf_electricity_factor: str  # default for product footprints (life-cycle CO2e)
+    inventory_electricity_factor: str  # CO2-only factor for inventories
+    water_region: str
+    note: str
 
 
 def factor_files(datasets_dir: Path = DATASETS_DIR) -> list[Path]:
@@ -136,3 +150,17 @@ def load_aware(datasets_dir: Path = DATASETS_DIR) -> dict[str, AwareFactor]:
             confidence=row["confidence"],
         )
     return table
+
+
+def load_grid_regions(datasets_dir: Path = DATASETS_DIR) -> dict[str, GridRegion]:
+    return {row["code"]: GridRegion(**row)
+            for _, row in _read_rows(datasets_dir / "grid_regions.csv")}
+
+
+@lru_cache(maxsize=4)
+def catalogue(datasets_dir: Path = DATASETS_DIR) -> Catalogue:
+    """What specs may refer to, read from the files alone (no Brightway needed)."""
+    return Catalogue(
+        factor_units={code: f.unit for code, f in load_factors(datasets_dir).items()},
+        water_regions=frozenset(load_aware(datasets_dir)),
+    )

@@ -30,10 +30,10 @@ WATER_KINDS = {"consumption": 1.0, "withdrawal": 1.0, "discharge": -1.0}
 
 
 class LineProblem(ValueError):
-    """A problem with one field of one line."""
+    """A problem with one field of one line: `code` and `params` let a form translate it."""
 
-    def __init__(self, field: str, message: str):
-        self.field = field
+    def __init__(self, field: str, code: str, message: str, **params):
+        self.field, self.code, self.params = field, code, params
         super().__init__(message)
 
 
@@ -246,12 +246,17 @@ def check_line(line: Line, boundary: str, catalogue: Catalogue,
     """
     custom_units = custom_units or {}
     if line.stage not in STAGES:
-        raise LineProblem("stage", f"unknown stage '{line.stage}' (stages: {', '.join(STAGES)})")
+        raise LineProblem("stage", "unknown_stage",
+                          f"unknown stage '{line.stage}' (stages: {', '.join(STAGES)})",
+                          stage=line.stage)
     if line.stage not in BOUNDARY_STAGES[boundary]:
-        raise LineProblem("stage", f"stage '{line.stage}' is outside the {boundary} boundary")
+        raise LineProblem("stage", "outside_boundary",
+                          f"stage '{line.stage}' is outside the {boundary} boundary",
+                          stage=line.stage, boundary=boundary)
     given = [k for k in ("factor", "emission", "water") if getattr(line, k)]
     if len(given) != 1:
-        raise LineProblem("reference", "give exactly one of 'factor', 'emission' or 'water'")
+        raise LineProblem("reference", "one_reference",
+                          "give exactly one of 'factor', 'emission' or 'water'")
     kind = given[0]
     reference = getattr(line, kind)
     sign = 1.0
@@ -261,21 +266,25 @@ def check_line(line: Line, boundary: str, catalogue: Catalogue,
         elif reference in catalogue.factor_units:
             target_unit = catalogue.factor_units[reference]
         else:
-            raise LineProblem("reference", f"unknown factor '{reference}'")
+            raise LineProblem("reference", "unknown_factor", f"unknown factor '{reference}'",
+                              reference=reference)
     elif kind == "emission":
         if reference.lower() not in flows.GASES:
-            raise LineProblem("reference",
-                              f"unknown gas '{reference}' (known: {', '.join(flows.GASES)})")
+            raise LineProblem("reference", "unknown_gas",
+                              f"unknown gas '{reference}' (known: {', '.join(flows.GASES)})",
+                              reference=reference)
         reference, target_unit = reference.lower(), "kg"
     else:
         if reference not in WATER_KINDS:
-            raise LineProblem("reference", f"unknown water kind '{reference}' "
-                              f"(known: {', '.join(WATER_KINDS)})")
+            raise LineProblem("reference", "unknown_water_kind", f"unknown water kind "
+                              f"'{reference}' (known: {', '.join(WATER_KINDS)})",
+                              reference=reference)
         target_unit, sign = "m3", WATER_KINDS[reference]
     try:
         factor = conversion_factor(line.unit, target_unit)
     except UnitError as exc:
-        raise LineProblem("unit", str(exc)) from None
+        raise LineProblem("unit", exc.code, str(exc), unit=line.unit,
+                          target=target_unit) from None
     return kind, reference, sign * line.amount_per_unit() * factor
 
 

@@ -31,7 +31,11 @@ _ALIASES = {
 
 
 class UnitError(ValueError):
-    """A unit that is unknown or cannot be converted to the one required."""
+    """A unit that is unknown (code "unknown_unit") or not convertible ("unit_mismatch")."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        super().__init__(message)
 
 
 def _expression(unit: str) -> str:
@@ -45,7 +49,7 @@ def _parse(unit: str) -> pint.Unit:
         return _registry.parse_units(_expression(unit))
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
             TypeError, ValueError, AssertionError) as exc:
-        raise UnitError(f"unknown unit '{unit}'") from exc
+        raise UnitError("unknown_unit", f"unknown unit '{unit}'") from exc
 
 
 def conversion_factor(from_unit: str, to_unit: str) -> float:
@@ -54,9 +58,10 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
     try:
         factor = _registry.Quantity(1.0, source).to(target).magnitude
     except pint.errors.DimensionalityError as exc:
-        raise UnitError(f"unit '{from_unit}' cannot be converted to '{to_unit}'") from exc
+        raise UnitError("unit_mismatch",
+                        f"unit '{from_unit}' cannot be converted to '{to_unit}'") from exc
     if not math.isfinite(factor):
-        raise UnitError(f"unit '{from_unit}' cannot be converted to '{to_unit}'")
+        raise UnitError("unit_mismatch", f"unit '{from_unit}' cannot be converted to '{to_unit}'")
     return float(factor)
 
 

@@ -1,0 +1,1 @@
+"""Assessments: immutable snapshots of a product's inputs and its footprint results."""

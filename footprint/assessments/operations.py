@@ -1,0 +1,76 @@
+"""Running, storing and comparing assessments. An Assessment row is never changed once stored."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from ..lca import assess, parse_spec
+from ..products.models import Product
+from ..products.operations import build_spec
+from .models import Assessment
+
+
+def assessments_of(session: Session, product_id: int) -> list[Assessment]:
+    """Newest first."""
+    return list(session.exec(select(Assessment).where(Assessment.product_id == product_id)
+                             .order_by(Assessment.created_dt.desc(), Assessment.id.desc())))
+
+
+def content_hash(spec: dict, result: dict) -> str:
+    canonical = json.dumps({"spec": spec, "result": result}, sort_keys=True,
+                           ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def run_assessment(session: Session, *, product: Product, user_id: int,
+                   bw_dir: Path) -> Assessment:
+    """Assess the product as it is now and store the snapshot. Raises SpecError, storing nothing."""
+    spec = build_spec(session, product)
+    result = assess(parse_spec(spec), bw_dir).to_dict()
+    assessment = Assessment(
+        organisation_id=product.organisation_id, product_id=product.id, user_id=user_id,
+        spec=spec, result=result, dataset_version=result["dataset_version"],
+        carbon_total=result["carbon"]["total"],
+        water_consumption_m3=result["water"]["consumption_m3"],
+        content_hash=content_hash(spec, result))
+    session.add(assessment)
+    session.flush()
+    return assessment
+
+
+TOTAL_KEYS = (("carbon", "total"), ("carbon", "fossil"), ("carbon", "biogenic"),
+              ("carbon", "land_use"), ("water", "consumption_m3"),
+              ("water", "scarcity_m3_world_eq"))
+
+
+def _change(before: float | None, after: float | None) -> dict:
+    delta = (after or 0.0) - (before or 0.0)
+    relative = delta / before if before else None
+    return {"before": before, "after": after, "delta": delta, "relative": relative}
+
+
+def compare(before: Assessment, after: Assessment) -> dict:
+    """What changed from `before` to `after`: totals, stages and lines (matched by stage+name)."""
+    totals = {f"{group}.{key}": _change(before.result[group][key], after.result[group][key])
+              for group, key in TOTAL_KEYS}
+    stages = list(dict.fromkeys([*before.result["carbon"]["by_stage"],
+                                 *after.result["carbon"]["by_stage"]]))
+    by_stage = {s: _change(before.result["carbon"]["by_stage"].get(s),
+                           after.result["carbon"]["by_stage"].get(s)) for s in stages}
+    old = {(l["stage"], l["name"]): l for l in before.result["lines"]}
+    new = {(l["stage"], l["name"]): l for l in after.result["lines"]}
+    lines = []
+    for key in list(dict.fromkeys([*old, *new])):
+        a, b = old.get(key), new.get(key)
+        status = ("added" if a is None else "removed" if b is None else
+                  "changed" if (a["reference"], a["amount"], a["unit"], a["carbon"])
+                  != (b["reference"], b["amount"], b["unit"], b["carbon"]) else "same")
+        lines.append({"stage": key[0], "name": key[1], "status": status,
+                      "before": a, "after": b,
+                      **_change(a["carbon"] if a else None, b["carbon"] if b else None)})
+    lines.sort(key=lambda l: -abs(l["delta"]))
+    return {"totals": totals, "by_stage": by_stage, "lines": lines,
+            "dataset_changed": before.dataset_version != after.dataset_version}

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlmodel import Field, SQLModel
+
+from ..timeutil import utcnow
+
+LINE_KINDS = ("factor", "emission", "water")
+ALLOCATION_BASES = ("units", "mass", "economic")
+
+
+class Product(SQLModel, table=True):
+    __tablename__ = "products"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisations.id", index=True)
+    site_id: Optional[int] = Field(default=None, foreign_key="sites.id")
+    name: str = Field(max_length=200)
+    model: str = Field(default="", max_length=100)
+    category: str = Field(default="", max_length=100)
+    functional_unit: str = Field(default="1 piece", max_length=100)
+    reference_flow: str = Field(default="", max_length=200)
+    boundary: str = Field(default="cradle-to-gate", max_length=20)
+    version: int = 1
+    copied_from_id: Optional[int] = Field(default=None, foreign_key="products.id")
+    created_dt: datetime = Field(default_factory=utcnow)
+    updated_dt: datetime = Field(default_factory=utcnow)
+
+
+class SupplierFactor(SQLModel, table=True):
+    """A supplier-specific (primary data) factor, usable by code in the product's lines."""
+    __tablename__ = "supplier_factors"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="products.id", index=True, ondelete="CASCADE")
+    code: str = Field(max_length=80)
+    name: str = Field(max_length=200)
+    unit: str = Field(max_length=30)
+    co2e_fossil: float = 0.0
+    co2e_biogenic: float = 0.0
+    co2e_land_use: float = 0.0
+    water_m3: float = 0.0
+    source: str = Field(max_length=300)
+
+
+class Line(SQLModel, table=True):
+    __tablename__ = "lines"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="products.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    stage: str = Field(max_length=30)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=20)  # LINE_KINDS
+    reference: str = Field(max_length=80)  # factor code, gas or water kind
+    amount: Optional[float] = None  # per functional unit, unless allocated
+    unit: str = Field(max_length=30)
+    annual_amount: Optional[float] = None
+    allocation_basis: Optional[str] = Field(default=None, max_length=20)
+    product_quantity: Optional[float] = None
+    plant_quantity: Optional[float] = None
+    units_per_year: Optional[float] = None
+
+    @property
+    def is_allocated(self) -> bool:
+        return self.annual_amount is not None

@@ -1,0 +1,245 @@
+"""Excel/CSV exchange of a product's lines: template, export and an all-or-nothing import.
+
+The file's rows are ProductSpec lines; every problem is reported with its row and column, and the
+caller stores nothing unless the whole file is valid.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import zipfile
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from pydantic import ValidationError
+
+from ..lca import flows
+from ..lca.spec import STAGES, WATER_KINDS, Catalogue, Line as SpecLine, LineProblem, check_line
+from .models import ALLOCATION_BASES, LINE_KINDS
+
+COLUMNS = ("stage", "name", "kind", "reference", "amount", "unit", "annual_amount",
+           "allocation_basis", "product_quantity", "plant_quantity", "units_per_year")
+NUMBER_COLUMNS = {"amount", "annual_amount", "product_quantity", "plant_quantity",
+                  "units_per_year"}
+ALLOCATION_KEYS = ("annual_amount", "basis", "product_quantity", "plant_quantity",
+                   "units_per_year")
+MAX_ROWS = 5000
+SHEET = "Lines"
+
+
+@dataclass(frozen=True)
+class Issue:
+    row: int  # 1-based as in the spreadsheet; 0 for the file itself
+    column: str  # column name, or "" for the whole row/file
+    code: str
+    message: str  # English; `code` + `params` let the web layer translate
+    params: dict = field(default_factory=dict)
+
+
+class ImportRejected(ValueError):
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        super().__init__("; ".join(i.message for i in issues))
+
+
+def column_letter(name: str) -> str:
+    return get_column_letter(COLUMNS.index(name) + 1) if name in COLUMNS else ""
+
+
+def line_row(line: dict) -> list:
+    """A ProductSpec line as a spreadsheet row."""
+    kind = next(k for k in LINE_KINDS if k in line)
+    allocation = line.get("allocation") or {}
+    return [line["stage"], line["name"], kind, line[kind], line.get("amount"), line["unit"],
+            allocation.get("annual_amount"), allocation.get("basis"),
+            allocation.get("product_quantity"), allocation.get("plant_quantity"),
+            allocation.get("units_per_year")]
+
+
+def export_xlsx(lines: list[dict], factors: list[dict] | None = None,
+                instructions: list[tuple[str, str]] | None = None) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line in lines:
+        sheet.append(line_row(line))
+    for index, name in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = 18 if name != "name" else 30
+    if instructions:
+        notes = workbook.create_sheet("Instructions")
+        for row in instructions:
+            notes.append(list(row))
+        notes.column_dimensions["A"].width = 28
+        notes.column_dimensions["B"].width = 110
+    if factors:
+        listing = workbook.create_sheet("Factors")
+        listing.append(["code", "name_zh", "name_en", "unit", "year", "geography", "source"])
+        for factor in factors:
+            listing.append([factor["code"], factor["name_zh"], factor["name_en"], factor["unit"],
+                            factor["year"], factor["geography"], factor["source"]])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_csv(lines: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for line in lines:
+        writer.writerow(["" if v is None else v for v in line_row(line)])
+    return "\ufeff" + buffer.getvalue()
+
+
+def read_rows(filename: str, data: bytes) -> list[tuple[int, list]]:
+    """(row number, cells) of every non-empty data row; raises ImportRejected for a bad file."""
+    lower = filename.lower()
+    if lower.endswith(".csv"):
+        rows = _csv_rows(data)
+    elif lower.endswith(".xlsx"):
+        rows = _xlsx_rows(data)
+    else:
+        raise ImportRejected([Issue(0, "", "file_type",
+                                    "the file must be an .xlsx workbook or a .csv file")])
+    if not rows or [str(c or "").strip().lower() for c in rows[0][1][:len(COLUMNS)]] \
+            != list(COLUMNS):
+        raise ImportRejected([Issue(1, "", "header", "the first row must be the header: "
+                                    + ", ".join(COLUMNS), {"columns": ", ".join(COLUMNS)})])
+    body = [(n, cells) for n, cells in rows[1:] if any(str(c or "").strip() for c in cells)]
+    if len(body) > MAX_ROWS:
+        raise ImportRejected([Issue(0, "", "too_many_rows", f"more than {MAX_ROWS} rows",
+                                    {"max": MAX_ROWS})])
+    return body
+
+
+def _csv_rows(data: bytes) -> list[tuple[int, list]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected([Issue(0, "", "encoding", "the CSV file is not UTF-8 text")]) from None
+    try:
+        return list(enumerate(csv.reader(io.StringIO(text)), start=1))
+    except csv.Error as exc:
+        raise ImportRejected([Issue(0, "", "malformed", f"the CSV file cannot be read: {exc}",
+                                    {"detail": str(exc)})]) from None
+
+
+def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportRejected([Issue(0, "", "malformed", f"the workbook cannot be read: {exc}",
+                                    {"detail": str(exc)})]) from None
+    sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
+    rows = []
+    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows.append((number, list(cells)))
+        if number > MAX_ROWS + 1:
+            break
+    workbook.close()
+    return rows
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _number(value, column: str, row: int, issues: list[Issue]):
+    if value is None or _text(value) == "":
+        return None
+    try:
+        number = float(value) if not isinstance(value, str) else float(value.replace(",", ""))
+    except (TypeError, ValueError):
+        issues.append(Issue(row, column, "not_a_number", f"'{value}' is not a number",
+                            {"value": str(value)}))
+        return None
+    if not math.isfinite(number):
+        issues.append(Issue(row, column, "not_finite", "must be a finite number"))
+        return None
+    return number
+
+
+def row_to_line(number: int, cells: list, issues: list[Issue]) -> dict | None:
+    values = dict(zip(COLUMNS, list(cells) + [None] * len(COLUMNS)))
+    before = len(issues)
+    numbers = {c: _number(values[c], c, number, issues) for c in NUMBER_COLUMNS}
+    kind = _text(values["kind"]).lower()
+    if kind not in LINE_KINDS:
+        issues.append(Issue(number, "kind", "unknown_kind", f"kind must be one of "
+                            f"{', '.join(LINE_KINDS)}", {"kinds": ", ".join(LINE_KINDS)}))
+    if len(issues) > before:
+        return None
+    line = {"stage": _text(values["stage"]), "name": _text(values["name"]),
+            "unit": _text(values["unit"]), kind: _text(values["reference"])}
+    if numbers["annual_amount"] is not None:
+        line["allocation"] = {"annual_amount": numbers["annual_amount"],
+                              "basis": _text(values["allocation_basis"]),
+                              "product_quantity": numbers["product_quantity"],
+                              "plant_quantity": numbers["plant_quantity"],
+                              "units_per_year": numbers["units_per_year"]}
+    else:
+        line["amount"] = numbers["amount"]
+    return line
+
+
+PYDANTIC_COLUMNS = {"basis": "allocation_basis", "factor": "reference", "emission": "reference",
+                    "water": "reference"}
+
+
+def check_rows(rows: list[tuple[int, list]], *, boundary: str, catalogue: Catalogue,
+               custom_units: dict[str, str]) -> list[dict]:
+    """ProductSpec lines for all rows, or ImportRejected listing every bad cell."""
+    issues: list[Issue] = []
+    lines = []
+    for number, cells in rows:
+        line = row_to_line(number, cells, issues)
+        if line is None:
+            continue
+        try:
+            check_line(SpecLine.model_validate(line), boundary, catalogue, custom_units)
+        except ValidationError as exc:
+            for error in exc.errors():
+                name = str(error["loc"][-1]) if error["loc"] else "amount"
+                column = PYDANTIC_COLUMNS.get(name, name if name in COLUMNS else "amount")
+                issues.append(Issue(number, column, "invalid", error["msg"],
+                                    {"detail": error["msg"]}))
+            continue
+        except LineProblem as problem:
+            issues.append(Issue(number, problem.field, problem.code, str(problem),
+                                problem.params))
+            continue
+        lines.append(line)
+    if issues:
+        raise ImportRejected(issues)
+    if not lines:
+        raise ImportRejected([Issue(0, "", "empty", "the file has no lines")])
+    return lines
+
+
+def instruction_rows() -> list[tuple[str, str]]:
+    """Bilingual notes for the template's Instructions sheet."""
+    return [
+        ("column / 列", "meaning / 含义"),
+        ("stage / 阶段", "one of: " + ", ".join(STAGES)),
+        ("name / 名称", "line name, e.g. steel housing / 行名称，例如 钢外壳"),
+        ("kind / 类型", "factor (dataset or supplier factor code / 因子代码), emission (gas / 直接排放气体), "
+                        "water (水)"),
+        ("reference / 引用", "factor: a code from the Factors sheet or a supplier factor code; "
+                             "emission: " + ", ".join(sorted(flows.GASES)) + "; water: "
+                             + ", ".join(WATER_KINDS)),
+        ("amount / 数量", "per functional unit (leave empty when the line is allocated) / 每功能单位的数量"),
+        ("unit / 单位", "kg, g, t, kWh, MWh, 度, m3, L, t*km, kg*km, piece, GJ, MJ"),
+        ("annual_amount / 年度总量", "plant-level total per year, to be allocated / 工厂年度总量（分配）"),
+        ("allocation_basis / 分配依据", ", ".join(ALLOCATION_BASES)),
+        ("product_quantity / 产品产量", "this product's annual output in the basis / 本产品的年度产出"),
+        ("plant_quantity / 工厂产量", "the plant's annual output in the basis / 工厂的年度总产出"),
+        ("units_per_year / 年功能单位数", "functional units of this product per year / 本产品每年的功能单位数"),
+        ("", "amount per unit = annual_amount × product_quantity ÷ plant_quantity ÷ units_per_year"),
+        ("", "The whole file is checked before anything is saved. / 全部行通过校验后才会保存。"),
+    ]

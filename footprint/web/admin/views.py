@@ -1,0 +1,76 @@
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from ... import db
+from ...accounts import operations
+from ...accounts.models import Organisation, User
+from ..access import role_required
+from ..auth.forms import ACCOUNT_ERRORS
+from . import bp
+from .forms import PasswordResetForm, StaffUserForm
+
+
+@bp.get("/users")
+@role_required("admin")
+def users():
+    session = db.session()
+    organisations = {o.id: o for o in session.exec(select(Organisation))}
+    return render_template("admin/users.html", organisations=organisations,
+                           users=session.exec(select(User).order_by(User.organisation_id,
+                                                                    User.email)).all())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_user():
+    session = db.session()
+    form = StaffUserForm()
+    bodies = session.exec(select(Organisation).where(
+        Organisation.kind.in_(["certification_body", "platform"])).order_by(Organisation.name))
+    form.organisation_id.choices = [(0, "—")] + [(o.id, o.name) for o in bodies]
+    if form.validate_on_submit():
+        try:
+            user = _create_staff(session, form)
+        except operations.AccountError as exc:
+            session.rollback()
+            field = {"credit_code": form.new_credit_code}.get(exc.field) or getattr(form, exc.field)
+            field.errors.append(ACCOUNT_ERRORS.get(str(exc), str(exc)))
+        else:
+            session.commit()
+            flash(_("Account %(email)s created.", email=user.email), "success")
+            return redirect(url_for(".users"))
+    return render_template("admin/new_user.html", form=form)
+
+
+def _create_staff(session, form: StaffUserForm) -> User:
+    if form.new_organisation.data:
+        if not form.new_credit_code.data:
+            raise operations.AccountError("credit_code", "must be 18 characters")
+        return operations.register_organisation(
+            session, name=form.new_organisation.data, credit_code=form.new_credit_code.data,
+            address="", user_name=form.name.data, email=form.email.data,
+            password=form.password.data,
+            kind="certification_body" if form.role.data == "certifier" else "platform")
+    organisation = session.get(Organisation, form.organisation_id.data)
+    if organisation is None:
+        raise operations.AccountError("organisation_id", "choose an organisation")
+    return operations.create_user(session, organisation=organisation, name=form.name.data,
+                                  email=form.email.data, password=form.password.data,
+                                  role=form.role.data)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@role_required("admin")
+def reset_password(user_id: int):
+    user = db.session().get(User, user_id)
+    if user is None:
+        abort(404)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        operations.reset_password(db.session(), user, form.password.data)
+        db.session().commit()
+        flash(_("Password of %(email)s reset. Tell the user the new password in person.",
+                email=user.email), "success")
+        return redirect(url_for(".users"))
+    return render_template("admin/reset_password.html", form=form, user=user)

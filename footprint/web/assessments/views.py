@@ -1,0 +1,114 @@
+import csv
+import io
+import json
+from pathlib import Path
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ... import db
+from ...accounts.models import User
+from ...assessments import operations
+from ...assessments.charts import bar_chart, top_contributors
+from ...assessments.models import Assessment
+from ...lca import SpecError
+from ...products.models import Product
+from ..access import owned, role_required
+from ..formatting import significant
+from ..labels import STAGE_LABELS
+from . import bp
+
+
+@bp.post("/products/<int:product_id>/calculate")
+@role_required("applicant")
+def calculate(product_id: int):
+    product = owned(Product, product_id)
+    try:
+        assessment = operations.run_assessment(
+            db.session(), product=product, user_id=current_user.id,
+            bw_dir=Path(current_app.config["BRIGHTWAY2_DIR"]))
+    except SpecError as exc:
+        db.session().rollback()
+        if any(p.startswith("lines:") for p in exc.problems):
+            flash(_("Add at least one line before calculating."), "error")
+        else:
+            flash(_("The product cannot be calculated yet: %(problems)s",
+                    problems="; ".join(exc.problems)), "error")
+        return redirect(url_for("products.show", product_id=product.id))
+    db.session().commit()
+    return redirect(url_for(".show", assessment_id=assessment.id))
+
+
+def _charts(result: dict) -> dict:
+    stages = [(str(STAGE_LABELS[s]), v) for s, v in result["carbon"]["by_stage"].items()]
+    top = [(l["name"], l["carbon"]) for l in top_contributors(result["lines"])]
+    return {
+        "stages": bar_chart(stages, unit="kg CO2e", title=_("Carbon footprint by stage"),
+                            number=significant),
+        "top": bar_chart(top, unit="kg CO2e", title=_("Top contributors"), number=significant),
+    }
+
+
+@bp.get("/assessments/<int:assessment_id>")
+@role_required("applicant")
+def show(assessment_id: int):
+    assessment = owned(Assessment, assessment_id)
+    product = db.session().get(Product, assessment.product_id)
+    history = operations.assessments_of(db.session(), product.id)
+    previous = next((a for a in history if a.created_dt < assessment.created_dt
+                     or (a.created_dt == assessment.created_dt and a.id < assessment.id)), None)
+    return render_template("assessments/show.html", assessment=assessment, product=product,
+                           result=assessment.result, charts=_charts(assessment.result),
+                           author=db.session().get(User, assessment.user_id), previous=previous)
+
+
+@bp.get("/assessments/<int:assessment_id>.json")
+@role_required("applicant")
+def export_json(assessment_id: int):
+    assessment = owned(Assessment, assessment_id)
+    return Response(json.dumps(assessment.result, ensure_ascii=False, indent=2),
+                    mimetype="application/json",
+                    headers={"Content-Disposition":
+                             f"attachment; filename=assessment-{assessment.id}.json"})
+
+
+@bp.get("/assessments/<int:assessment_id>.csv")
+@role_required("applicant")
+def export_csv(assessment_id: int):
+    assessment = owned(Assessment, assessment_id)
+    result = assessment.result
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["stage", "name", "kind", "reference", "amount", "unit", "kg_co2e_total",
+                     "kg_co2e_fossil", "kg_co2e_biogenic", "kg_co2e_land_use",
+                     "water_consumption_m3", "water_scarcity_m3_world_eq"])
+    for line in result["lines"]:
+        detail = line["carbon_detail"]
+        writer.writerow([line["stage"], line["name"], line["kind"], line["reference"],
+                         line["amount"], line["unit"], line["carbon"], detail["fossil"],
+                         detail["biogenic"], detail["land_use"], line["water"],
+                         line["water_scarcity_m3_world_eq"]])
+    carbon, water = result["carbon"], result["water"]
+    writer.writerow(["total", "", "", "", "", "", carbon["total"], carbon["fossil"],
+                     carbon["biogenic"], carbon["land_use"], water["consumption_m3"],
+                     water["scarcity_m3_world_eq"]])
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f"attachment; filename=assessment-{assessment.id}.csv"})
+
+
+@bp.get("/products/<int:product_id>/compare")
+@role_required("applicant")
+def compare(product_id: int):
+    product = owned(Product, product_id)
+    try:
+        first, second = (owned(Assessment, int(request.args[k])) for k in ("a", "b"))
+    except (KeyError, ValueError):
+        flash(_("Choose two assessments to compare."), "error")
+        return redirect(url_for("products.show", product_id=product.id, _anchor="history"))
+    if product.id not in (first.product_id, second.product_id):
+        abort(404)
+    before, after = sorted([first, second], key=lambda a: (a.created_dt, a.id))
+    return render_template("assessments/compare.html", product=product, before=before,
+                           after=after, diff=operations.compare(before, after))

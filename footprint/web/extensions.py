@@ -1,0 +1,42 @@
+"""Flask extensions, created once and bound to the app in `init_extensions`."""
+from __future__ import annotations
+
+from flask import Flask, request, session
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user
+from flask_wtf import CSRFProtect
+
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+
+babel = Babel()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
+
+
+def select_locale() -> str:
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    return request.accept_languages.best_match(list(LANGUAGES), default="en")
+
+
+def init_extensions(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    limiter.init_app(app)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from .. import db
+    from ..accounts.models import User
+
+    return db.session().get(User, int(user_id))

@@ -1,0 +1,59 @@
+"""Translated labels for the domain's fixed vocabularies, shared by forms and templates."""
+from flask_babel import lazy_gettext as _l
+
+STAGE_LABELS = {
+    "materials": _l("Raw materials and purchased parts"),
+    "inbound_transport": _l("Inbound transport"),
+    "manufacturing": _l("Manufacturing"),
+    "packaging": _l("Packaging"),
+    "distribution": _l("Distribution"),
+    "use": _l("Use"),
+    "end_of_life": _l("End of life"),
+}
+BOUNDARY_LABELS = {"cradle-to-gate": _l("Cradle to gate"), "cradle-to-grave": _l("Cradle to grave")}
+KIND_LABELS = {"factor": _l("Factor (dataset or supplier)"), "emission": _l("Direct emission"),
+               "water": _l("Water")}
+WATER_LABELS = {"withdrawal": _l("Withdrawal"), "discharge": _l("Discharge"),
+                "consumption": _l("Consumption")}
+BASIS_LABELS = {"units": _l("By units"), "mass": _l("By mass"), "economic": _l("By economic value")}
+GAS_LABELS = {
+    "CO2": "CO2", "CO2-land-use": _l("CO2 from land use"), "CH4-fossil": _l("CH4 fossil"),
+    "CH4-biogenic": _l("CH4 biogenic"), "N2O": "N2O", "HFC-134a": "HFC-134a", "HFC-32": "HFC-32",
+    "HFC-125": "HFC-125", "HFC-23": "HFC-23", "CF4": "CF4", "C2F6": "C2F6", "SF6": "SF6",
+    "NF3": "NF3",
+}
+
+ROLE_LABELS = {"applicant": _l("Applicant"), "certifier": _l("Certifier"), "admin": _l("Admin")}
+TOTAL_LABELS = {
+    "carbon.total": _l("Carbon footprint (kg CO2e)"), "carbon.fossil": _l("Fossil (kg CO2e)"),
+    "carbon.biogenic": _l("Biogenic (kg CO2e)"), "carbon.land_use": _l("Land use change (kg CO2e)"),
+    "water.consumption_m3": _l("Water consumption (m³)"),
+    "water.scarcity_m3_world_eq": _l("Water scarcity (m³ world-eq)"),
+}
+STATUS_LABELS = {"added": _l("added"), "removed": _l("removed"), "changed": _l("changed"),
+                 "same": _l("unchanged")}
+
+# footprint.lca LineProblem / UnitError codes -> message shown beside the field.
+PROBLEM_MESSAGES = {
+    "unknown_stage": _l("unknown stage '%(stage)s'"),
+    "outside_boundary": _l("this stage is outside the product's %(boundary)s boundary"),
+    "one_reference": _l("choose a factor, a gas or a water kind"),
+    "unknown_factor": _l("unknown factor code '%(reference)s'; search the factor library"),
+    "unknown_gas": _l("unknown gas '%(reference)s'"),
+    "unknown_water_kind": _l("unknown water kind '%(reference)s'"),
+    "unknown_unit": _l("unknown unit '%(unit)s'"),
+    "unit_mismatch": _l("unit '%(unit)s' cannot be converted to '%(target)s'"),
+}
+
+
+def problem_message(problem) -> str:
+    template = PROBLEM_MESSAGES.get(problem.code)
+    return str(template) % problem.params if template else str(problem)
+
+
+def context() -> dict:
+    return {"stage_labels": STAGE_LABELS, "boundary_labels": BOUNDARY_LABELS,
+            "kind_labels": KIND_LABELS, "water_labels": WATER_LABELS,
+            "basis_labels": BASIS_LABELS, "gas_labels": GAS_LABELS,
+            "total_labels": TOTAL_LABELS, "status_labels": STATUS_LABELS,
+            "role_labels": ROLE_LABELS}

@@ -1,0 +1,158 @@
+import math
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from pydantic import ValidationError as PydanticError
+from wtforms import BooleanField, FloatField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from ...lca.dataset import catalogue
+from ...lca.spec import STAGES, Line as SpecLine, LineProblem, check_line
+from ..labels import (BASIS_LABELS, BOUNDARY_LABELS, GAS_LABELS, KIND_LABELS, STAGE_LABELS,
+                      WATER_LABELS, problem_message)
+
+
+def finite(form, field):
+    if field.data is not None and not math.isfinite(field.data):
+        raise ValidationError(_l("must be a finite number"))
+
+
+def non_negative(form, field):
+    if field.data is not None and field.data < 0:
+        raise ValidationError(_l("must be zero or more"))
+
+
+def positive(form, field):
+    if field.data is not None and field.data <= 0:
+        raise ValidationError(_l("must be above zero"))
+
+
+class ProductForm(FlaskForm):
+    name = StringField(_l("Product name"), validators=[DataRequired(), Length(max=200)])
+    model = StringField(_l("Model"), validators=[Length(max=100)])
+    category = StringField(_l("Category"), validators=[Length(max=100)])
+    functional_unit = StringField(_l("Functional unit"), default="1 piece",
+                                  validators=[DataRequired(), Length(max=100)],
+                                  description=_l("e.g. 1 piece, 1 kWh of battery capacity, 1 t"))
+    reference_flow = StringField(_l("Reference flow"), validators=[Length(max=200)],
+                                 description=_l("e.g. one motorcycle of 110 kg"))
+    boundary = SelectField(_l("System boundary"),
+                           choices=[(k, v) for k, v in BOUNDARY_LABELS.items()])
+    site_id = SelectField(_l("Factory site"), coerce=int, validators=[InputRequired()],
+                          description=_l("Its grid region sets the water-scarcity region"))
+
+    def __init__(self, *args, sites=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site_id.choices = [(0, "—")] + [(s.id, s.name) for s in sites]
+
+
+class SupplierFactorForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=80)],
+                       description=_l("Used by lines of this product, e.g. acme-pcb"))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=30)])
+    co2e_fossil = FloatField(_l("kg CO2e fossil per unit"), default=0.0,
+                             validators=[InputRequired(), finite])
+    co2e_biogenic = FloatField(_l("kg CO2e biogenic per unit"), default=0.0,
+                               validators=[InputRequired(), finite])
+    co2e_land_use = FloatField(_l("kg CO2e land use per unit"), default=0.0,
+                               validators=[InputRequired(), finite])
+    water_m3 = FloatField(_l("m³ water consumed per unit"), default=0.0,
+                          validators=[InputRequired(), finite, non_negative])
+    source = StringField(_l("Source"), validators=[DataRequired(), Length(max=300)],
+                         description=_l("e.g. supplier PCF 2025, verified by ..."))
+
+    def __init__(self, *args, taken_codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._taken = set(taken_codes)
+
+    def validate_code(self, field):
+        code = field.data.strip()
+        if code in catalogue().factor_units:
+            raise ValidationError(_l("this code is a dataset factor; choose another"))
+        if code in self._taken:
+            raise ValidationError(_l("this product already has a factor with this code"))
+        from ...lca.units import UnitError, conversion_factor
+        try:
+            conversion_factor(self.unit.data or "", self.unit.data or "")
+        except UnitError:
+            self.unit.errors.append(_l("unknown unit '%(unit)s'", unit=self.unit.data))
+            raise ValidationError(_l("fix the unit below"))
+
+
+class LineForm(FlaskForm):
+    stage = SelectField(_l("Life-cycle stage"), choices=[(s, STAGE_LABELS[s]) for s in STAGES])
+    name = StringField(_l("Line name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=[(k, v) for k, v in KIND_LABELS.items()])
+    factor = StringField(_l("Factor code"), validators=[Length(max=80)],
+                         description=_l("Type a code or a name in Chinese or English to search"))
+    gas = SelectField(_l("Gas"), choices=[(k, v) for k, v in GAS_LABELS.items()])
+    water = SelectField(_l("Water"), choices=[(k, v) for k, v in WATER_LABELS.items()])
+    amount = FloatField(_l("Amount per functional unit"), validators=[Optional(), finite,
+                                                                     non_negative])
+    unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=30)],
+                       description=_l("e.g. kg, g, t, kWh, MWh, m3, L, t*km, piece"))
+    allocated = BooleanField(_l("Plant-level annual data, allocated to this product"))
+    annual_amount = FloatField(_l("Plant total per year"), validators=[Optional(), finite,
+                                                                      non_negative])
+    allocation_basis = SelectField(_l("Allocation basis"),
+                                   choices=[(k, v) for k, v in BASIS_LABELS.items()])
+    product_quantity = FloatField(_l("This product's annual output in that basis"),
+                                  validators=[Optional(), finite, positive],
+                                  description=_l("pieces, t or CNY, the same basis as below"))
+    plant_quantity = FloatField(_l("Plant's annual output in that basis"),
+                                validators=[Optional(), finite, positive])
+    units_per_year = FloatField(_l("Functional units of this product per year"),
+                                validators=[Optional(), finite, positive])
+
+    def __init__(self, *args, boundary="cradle-to-gate", custom_units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._boundary = boundary
+        self._custom_units = custom_units or {}
+
+    def reference(self) -> str:
+        return {"factor": (self.factor.data or "").strip(), "emission": self.gas.data,
+                "water": self.water.data}[self.kind.data]
+
+    def spec_line(self) -> dict:
+        data = {"stage": self.stage.data, "name": (self.name.data or "").strip(),
+                "unit": (self.unit.data or "").strip(), self.kind.data: self.reference()}
+        if self.allocated.data:
+            data["allocation"] = {"annual_amount": self.annual_amount.data,
+                                  "basis": self.allocation_basis.data,
+                                  "product_quantity": self.product_quantity.data,
+                                  "plant_quantity": self.plant_quantity.data,
+                                  "units_per_year": self.units_per_year.data}
+        else:
+            data["amount"] = self.amount.data
+        return data
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        required = ([self.annual_amount, self.product_quantity, self.plant_quantity,
+                     self.units_per_year] if self.allocated.data else [self.amount])
+        missing = [f for f in required if f.data is None]
+        for field in missing:
+            field.errors.append(_l("This field is required."))
+        if self.kind.data == "factor" and not self.reference():
+            self.factor.errors.append(_l("This field is required."))
+            return False
+        if missing:
+            return False
+        try:
+            check_line(SpecLine.model_validate(self.spec_line()), self._boundary, catalogue(),
+                       self._custom_units)
+        except PydanticError as exc:
+            for error in exc.errors():
+                target = error["loc"][-1] if error["loc"] else "amount"
+                field = getattr(self, str(target), None) or self.plant_quantity
+                field.errors.append(_l("check this value: %(problem)s", problem=error["msg"]))
+            return False
+        except LineProblem as problem:
+            field = {"reference": {"factor": self.factor, "emission": self.gas,
+                                   "water": self.water}[self.kind.data],
+                     "stage": self.stage, "unit": self.unit}[problem.field]
+            field.errors.append(problem_message(problem))
+            return False
+        return True

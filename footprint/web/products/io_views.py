@@ -1,0 +1,110 @@
+"""Excel/CSV template, export and import of a product's lines."""
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from ... import db
+from ...lca.dataset import catalogue, load_factors
+from ...products import operations, spreadsheet
+from ...products.models import Line, Product
+from ..access import owned, role_required
+from ..labels import PROBLEM_MESSAGES
+from . import bp
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE_EXAMPLES = [
+    {"stage": "materials", "name": "steel housing", "factor": "steel-cold-rolled",
+     "amount": 2.5, "unit": "kg"},
+    {"stage": "manufacturing", "name": "refrigerant leak", "emission": "HFC-134a",
+     "amount": 1, "unit": "g"},
+    {"stage": "manufacturing", "name": "plant electricity", "factor": "elec-cn-lca-2024",
+     "unit": "kWh", "allocation": {"annual_amount": 1200000, "basis": "mass",
+                                   "product_quantity": 300, "plant_quantity": 1000,
+                                   "units_per_year": 50000}},
+]
+ISSUE_MESSAGES = {
+    **PROBLEM_MESSAGES,
+    "file_type": _l("the file must be an .xlsx workbook or a .csv file"),
+    "header": _l("the first row must be the header: %(columns)s"),
+    "too_many_rows": _l("the file has more than %(max)s rows"),
+    "encoding": _l("the CSV file is not UTF-8 text"),
+    "malformed": _l("the file cannot be read (%(detail)s)"),
+    "not_a_number": _l("'%(value)s' is not a number"),
+    "not_finite": _l("must be a finite number"),
+    "unknown_kind": _l("kind must be one of %(kinds)s"),
+    "invalid": _l("invalid value: %(detail)s"),
+    "empty": _l("the file has no lines"),
+}
+
+
+def issue_text(issue: spreadsheet.Issue) -> str:
+    template = ISSUE_MESSAGES.get(issue.code)
+    message = str(template) % issue.params if template else issue.message
+    if issue.row and issue.column:
+        return _("Row %(row)s, column %(letter)s (%(column)s): %(message)s", row=issue.row,
+                 letter=spreadsheet.column_letter(issue.column), column=issue.column,
+                 message=message)
+    if issue.row:
+        return _("Row %(row)s: %(message)s", row=issue.row, message=message)
+    return message
+
+
+@bp.get("/template.xlsx")
+@role_required("applicant")
+def template():
+    factors = [f.public() for f in load_factors().values()]
+    data = spreadsheet.export_xlsx(TEMPLATE_EXAMPLES, factors, spreadsheet.instruction_rows())
+    return Response(data, mimetype=XLSX,
+                    headers={"Content-Disposition": "attachment; filename=lines-template.xlsx"})
+
+
+@bp.get("/<int:product_id>/lines.<any(xlsx, csv):fmt>")
+@role_required("applicant")
+def export_lines(product_id: int, fmt: str):
+    product = owned(Product, product_id)
+    lines = [operations.line_data(l) for l in operations.lines_of(db.session(), product.id)]
+    filename = f"product-{product.id}-v{product.version}-lines.{fmt}"
+    headers = {"Content-Disposition": f"attachment; filename={filename}"}
+    if fmt == "csv":
+        return Response(spreadsheet.export_csv(lines), mimetype="text/csv", headers=headers)
+    return Response(spreadsheet.export_xlsx(lines, instructions=spreadsheet.instruction_rows()),
+                    mimetype=XLSX, headers=headers)
+
+
+@bp.route("/<int:product_id>/import", methods=["GET", "POST"])
+@role_required("applicant")
+def import_lines(product_id: int):
+    product = owned(Product, product_id)
+    problems: list[str] = []
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            problems = [_("Choose a file to upload.")]
+        else:
+            try:
+                rows = spreadsheet.read_rows(upload.filename, upload.read())
+                custom = {f.code: f.unit for f in operations.factors_of(db.session(), product.id)}
+                lines = spreadsheet.check_rows(rows, boundary=product.boundary,
+                                               catalogue=catalogue(), custom_units=custom)
+            except spreadsheet.ImportRejected as rejected:
+                problems = [issue_text(i) for i in rejected.issues]
+            else:
+                operations.replace_lines(db.session(), product,
+                                         [_stored(line) for line in lines],
+                                         append=request.form.get("mode") == "append")
+                db.session().commit()
+                flash(_("%(count)s lines imported.", count=len(lines)), "success")
+                return redirect(url_for(".show", product_id=product.id))
+    return render_template("products/import.html", product=product, problems=problems), \
+        (400 if problems else 200)
+
+
+def _stored(line: dict) -> Line:
+    kind = next(k for k in ("factor", "emission", "water") if k in line)
+    allocation = line.get("allocation") or {}
+    return Line(stage=line["stage"], name=line["name"], kind=kind, reference=line[kind],
+                unit=line["unit"], amount=line.get("amount"),
+                annual_amount=allocation.get("annual_amount"),
+                allocation_basis=allocation.get("basis"),
+                product_quantity=allocation.get("product_quantity"),
+                plant_quantity=allocation.get("plant_quantity"),
+                units_per_year=allocation.get("units_per_year"), product_id=0)

@@ -1,0 +1,29 @@
+from flask_babel import get_locale, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ...lca.dataset import load_grid_regions
+
+
+def grid_region_choices() -> list[tuple[str, str]]:
+    chinese = str(get_locale()).startswith("zh")
+    return [(r.code, r.name_zh if chinese else r.name_en) for r in load_grid_regions().values()]
+
+
+class SiteForm(FlaskForm):
+    name = StringField(_l("Site name"), validators=[DataRequired(), Length(max=200)])
+    address = StringField(_l("Address"), validators=[Length(max=300)])
+    grid_region = SelectField(_l("Grid region"), validators=[DataRequired()],
+                              description=_l("Sets the default grid electricity factor and the "
+                                             "water-scarcity region of the site"))
+    annual_output = DecimalField(_l("Annual output"), places=None,
+                                 validators=[Optional(), NumberRange(min=0)])
+    output_unit = StringField(_l("Output unit"), default="piece",
+                              validators=[Length(max=30)])
+    land_area_m2 = DecimalField(_l("Land area (m²)"), places=None,
+                                validators=[Optional(), NumberRange(min=0)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grid_region.choices = grid_region_choices()

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import credit_code, login
+
 REPO = Path(__file__).resolve().parents[1]
 BW_DIR = Path(os.environ.get("FOOTPRINT_TEST_BW_DIR", REPO / "instance" / "brightway-test"))
 os.environ["BRIGHTWAY2_DIR"] = str(BW_DIR)  # before anything imports bw2data
@@ -23,3 +25,61 @@ def assessor(bw_dir):
     from footprint.lca import get_assessor
 
     return get_assessor(bw_dir)
+
+
+@pytest.fixture
+def app(tmp_path, bw_dir):
+    """A fresh app on its own SQLite file; CSRF and rate limits off unless a test turns them on."""
+    from footprint import create_app
+
+    return create_app({"INSTANCE_PATH": str(tmp_path), "BRIGHTWAY2_DIR": str(bw_dir),
+                       "TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def db_session(app):
+    from footprint import db
+
+    with app.app_context():
+        yield db.session()
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: an organisation with one user of the given role; returns the user's e-mail."""
+    from footprint import db
+    from footprint.accounts import operations
+
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "applicant", email: str | None = None) -> str:
+        n = next(counter)
+        email = email or f"{role}{n}@example.cn"
+        kind = {"applicant": "manufacturer", "certifier": "certification_body",
+                "admin": "platform"}[role]
+        with app.app_context():
+            operations.register_organisation(
+                db.session(), name=f"Org {n}", credit_code=credit_code(n), address="",
+                user_name=f"User {n}", email=email, password="correct horse 1", kind=kind)
+            db.session().commit()
+        return email
+    return make
+
+
+@pytest.fixture
+def applicant(client, make_user):
+    """A logged-in applicant (factory staff) with a Chongqing site and an empty product."""
+    email = make_user("applicant")
+    login(client, email)
+    client.post("/sites/new", data={"name": "Liangjiang plant", "address": "Chongqing",
+                                    "grid_region": "CN-CQ", "annual_output": "50000",
+                                    "output_unit": "piece", "land_area_m2": "80000"})
+    client.post("/products/new", data={"name": "Desk fan", "model": "F1", "category": "appliance",
+                                       "functional_unit": "1 piece", "reference_flow": "",
+                                       "boundary": "cradle-to-gate", "site_id": "1"})
+    return email

@@ -144,9 +144,10 @@ class LineForm(FlaskForm):
             check_line(SpecLine.model_validate(self.spec_line()), self._boundary, catalogue(),
                        self._custom_units)
         except PydanticError as exc:
+            fallback = self.plant_quantity if self.allocated.data else self.amount
             for error in exc.errors():
-                target = error["loc"][-1] if error["loc"] else "amount"
-                field = getattr(self, str(target), None) or self.plant_quantity
+                field = getattr(self, str(error["loc"][-1]), None) if error["loc"] else None
+                field = field or fallback
                 field.errors.append(_l("check this value: %(problem)s", problem=error["msg"]))
             return False
         except LineProblem as problem:

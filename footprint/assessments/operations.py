@@ -68,8 +68,7 @@ def compare(before: Assessment, after: Assessment) -> dict:
         status = ("added" if a is None else "removed" if b is None else
                   "changed" if (a["reference"], a["amount"], a["unit"], a["carbon"])
                   != (b["reference"], b["amount"], b["unit"], b["carbon"]) else "same")
-        lines.append({"stage": key[0], "name": key[1], "status": status,
-                      "before": a, "after": b,
+        lines.append({"stage": key[0], "name": key[1], "status": status, "old": a, "new": b,
                       **_change(a["carbon"] if a else None, b["carbon"] if b else None)})
     lines.sort(key=lambda l: -abs(l["delta"]))
     return {"totals": totals, "by_stage": by_stage, "lines": lines,

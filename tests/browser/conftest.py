@@ -10,6 +10,14 @@ import threading
 
 import pytest
 
+# Import the app's assessment code now, at collection time, as a running server does at start-up
+# (before any Brightway assessor exists). `footprint.assessments.operations` does
+# `from ..lca import assess`, and the *function* footprint.lca.assess is replaced by the
+# *submodule* footprint.lca.assess once get_assessor() first imports it; importing operations
+# after that (e.g. after the session `assessor` fixture ran) binds the module and "Calculate"
+# fails with "TypeError: 'module' object is not callable". See the report of these tests.
+import footprint.assessments.operations  # noqa: E402,F401
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",

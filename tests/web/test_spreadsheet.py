@@ -1,0 +1,124 @@
+"""Excel/CSV template, export and the all-or-nothing import."""
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlmodel import select
+
+from footprint import db
+from footprint.lca.dataset import catalogue
+from footprint.products import spreadsheet
+from footprint.products.models import Line
+from tests.helpers import add_line
+
+HEADER = list(spreadsheet.COLUMNS)
+GOOD = ["materials", "steel housing", "factor", "steel-bof", 2.5, "kg"]
+GAS = ["manufacturing", "refrigerant leak", "emission", "HFC-134a", 1, "g"]
+
+
+def workbook(*rows) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Lines"
+    for row in (HEADER, *rows):
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def check(filename, data, boundary="cradle-to-gate"):
+    rows = spreadsheet.read_rows(filename, data)
+    return spreadsheet.check_rows(rows, boundary=boundary, catalogue=catalogue(),
+                                  custom_units={})
+
+
+def issues(filename, data):
+    with pytest.raises(spreadsheet.ImportRejected) as info:
+        check(filename, data)
+    return [(i.row, i.column, i.code) for i in info.value.issues]
+
+
+def test_template_and_export_round_trip():
+    lines = [{"stage": "materials", "name": "steel housing", "factor": "steel-bof",
+              "amount": 2.5, "unit": "kg"},
+             {"stage": "manufacturing", "name": "plant electricity", "factor": "elec-cn-lca-2024",
+              "unit": "kWh", "allocation": {"annual_amount": 1200000.0, "basis": "mass",
+                                            "product_quantity": 300.0, "plant_quantity": 1000.0,
+                                            "units_per_year": 50000.0}}]
+    data = spreadsheet.export_xlsx(lines, instructions=spreadsheet.instruction_rows())
+    assert check("lines.xlsx", data) == lines
+    assert check("lines.csv", spreadsheet.export_csv(lines).encode()) == lines
+    assert load_workbook(io.BytesIO(data)).sheetnames == ["Lines", "Instructions"]
+
+
+def test_every_bad_cell_is_reported_with_row_and_column():
+    data = workbook(GOOD, ["materials", "x", "factor", "steel-bof", "lots", "kg"],
+                    ["materials", "y", "factor", "steel-bof", 1, "kWh"],
+                    ["assembly", "z", "factor", "steel-bof", 1, "kg"],
+                    ["materials", "w", "factor", "nope", 1, "kg"],
+                    ["materials", "v", "magic", "steel-bof", 1, "kg"],
+                    GAS)
+    assert issues("f.xlsx", data) == [
+        (3, "amount", "not_a_number"), (4, "unit", "unit_mismatch"),
+        (5, "stage", "unknown_stage"), (6, "reference", "unknown_factor"),
+        (7, "kind", "unknown_kind")]
+    assert spreadsheet.column_letter("unit") == "F"
+
+
+@pytest.mark.parametrize("filename, data, code", [
+    ("f.xlsx", b"PK\x03\x04 not really a zip", "malformed"),
+    ("f.xlsx", b"plain text", "malformed"),
+    ("f.csv", "stage;name\n".encode(), "header"),
+    ("f.csv", b"\xff\xfe\x00bad", "encoding"),
+    ("f.pdf", b"%PDF", "file_type"),
+    ("f.csv", (",".join(HEADER) + "\n").encode(), "empty"),
+])
+def test_malformed_files_are_refused(filename, data, code):
+    assert issues(filename, data)[0][2] == code
+
+
+def test_import_with_a_bad_row_saves_nothing(client, applicant, app):
+    add_line(client, name="existing line")
+    data = workbook(GOOD, ["materials", "bad", "factor", "steel-bof", 1, "kWh"], GAS)
+    response = client.post("/products/1/import", data={
+        "file": (io.BytesIO(data), "lines.xlsx"), "mode": "replace"},
+        content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Row 3, column F (unit): unit &#39;kWh&#39; cannot be converted to &#39;t&#39;" in page
+    with app.app_context():
+        assert [l.name for l in db.session().exec(select(Line))] == ["existing line"]
+
+
+def test_import_replaces_or_appends(client, applicant, app):
+    add_line(client, name="existing line")
+    for mode, expected in (("append", ["existing line", "steel housing", "refrigerant leak"]),
+                           ("replace", ["steel housing", "refrigerant leak"])):
+        response = client.post("/products/1/import", data={
+            "file": (io.BytesIO(workbook(GOOD, GAS)), "lines.xlsx"), "mode": mode},
+            content_type="multipart/form-data")
+        assert response.status_code == 302
+        with app.app_context():
+            assert [l.name for l in db.session().exec(select(Line).order_by(Line.position))] \
+                == expected
+
+
+def test_oversized_upload_is_refused(client, applicant, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = client.post("/products/1/import", data={
+        "file": (io.BytesIO(b"x" * 4096), "big.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "The file is too large" in response.get_data(as_text=True)
+
+
+def test_downloads(client, applicant):
+    add_line(client)
+    template = client.get("/products/template.xlsx")
+    assert template.status_code == 200
+    book = load_workbook(io.BytesIO(template.data))
+    assert book.sheetnames == ["Lines", "Instructions", "Factors"]
+    codes = [row[0] for row in book["Factors"].iter_rows(min_row=2, values_only=True)]
+    assert "steel-bof" in codes and len(codes) == len(catalogue().factor_units)
+    csv_text = client.get("/products/1/lines.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[1] == "materials,housing,factor,steel-bof,2.5,kg,,,,,"

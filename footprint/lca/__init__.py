@@ -21,7 +21,7 @@ _assessors: dict[Path, object] = {}
 
 def get_assessor(bw_dir: Path):
     """The process-wide Assessor for a Brightway directory, prepared on first use."""
-    from .assess import Assessor
+    from .assessor import Assessor
 
     bw_dir = Path(bw_dir).resolve()
     if bw_dir not in _assessors:

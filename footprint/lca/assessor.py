@@ -113,7 +113,8 @@ class Assessor:
         return {id_: per_product[row] for id_, row in lca.dicts.product.items()}
 
     def _line_result(self, line: ResolvedLine, scores: np.ndarray) -> LineResult:
-        by_key = {m.key: float(s) for m, s in zip(methods.ALL, scores)}
+        # The solve leaves round-off of ~1e-17 where a line has no such flow: report it as zero.
+        by_key = {m.key: float(s) if abs(s) > 1e-12 else 0.0 for m, s in zip(methods.ALL, scores)}
         return LineResult(
             index=line.index, name=line.name, stage=line.stage, kind=line.kind,
             reference=line.reference, amount=line.amount, unit=line.unit,

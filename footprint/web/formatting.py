@@ -15,6 +15,8 @@ def significant(value) -> str:
     """Small and large values alike, with about four significant digits."""
     if value is None:
         return ""
+    if value == 0:
+        return "0"
     magnitude = abs(value)
     digits = 2 if magnitude >= 100 else 3 if magnitude >= 1 else 4 if magnitude >= 0.01 else 6
     return number(value, digits)

@@ -10,14 +10,6 @@ import threading
 
 import pytest
 
-# Import the app's assessment code now, at collection time, as a running server does at start-up
-# (before any Brightway assessor exists). `footprint.assessments.operations` does
-# `from ..lca import assess`, and the *function* footprint.lca.assess is replaced by the
-# *submodule* footprint.lca.assess once get_assessor() first imports it; importing operations
-# after that (e.g. after the session `assessor` fixture ran) binds the module and "Calculate"
-# fails with "TypeError: 'module' object is not callable". See the report of these tests.
-import footprint.assessments.operations  # noqa: E402,F401
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -27,7 +19,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, bw_dir, assessor):
     # `assessor` is requested so that the Brightway project is prepared before the first
-    # "Calculate" click; the app's get_assessor(bw_dir) then returns this same object.
+    # "Calculate" click; the app's get_assessor(bw_dir) then returns this same object. This order
+    # (assessor first, app second) also guards against the old shadowing of the function
+    # footprint.lca.assess by a submodule of the same name, which broke "Calculate" with
+    # "TypeError: 'module' object is not callable".
     from footprint import create_app
 
     instance = tmp_path_factory.mktemp("browser-instance")

@@ -94,7 +94,7 @@ def export_csv(lines: list[dict]) -> str:
     writer.writerow(COLUMNS)
     for line in lines:
         writer.writerow(["" if v is None else v for v in line_row(line)])
-    return "\ufeff" + buffer.getvalue()
+    return buffer.getvalue()
 
 
 def read_rows(filename: str, data: bytes) -> list[tuple[int, list]]:

@@ -3,7 +3,7 @@ import io
 import json
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +15,7 @@ from ...assessments.models import Assessment
 from ...lca import SpecError
 from ...products.models import Product
 from ..access import owned, role_required
+from ..downloads import attachment
 from ..formatting import significant
 from ..labels import STAGE_LABELS
 from . import bp
@@ -67,10 +68,8 @@ def show(assessment_id: int):
 @role_required("applicant")
 def export_json(assessment_id: int):
     assessment = owned(Assessment, assessment_id)
-    return Response(json.dumps(assessment.result, ensure_ascii=False, indent=2),
-                    mimetype="application/json",
-                    headers={"Content-Disposition":
-                             f"attachment; filename=assessment-{assessment.id}.json"})
+    return attachment(json.dumps(assessment.result, ensure_ascii=False, indent=2),
+                      "application/json", f"assessment-{assessment.id}.json")
 
 
 @bp.get("/assessments/<int:assessment_id>.csv")
@@ -93,9 +92,7 @@ def export_csv(assessment_id: int):
     writer.writerow(["total", "", "", "", "", "", carbon["total"], carbon["fossil"],
                      carbon["biogenic"], carbon["land_use"], water["consumption_m3"],
                      water["scarcity_m3_world_eq"]])
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition":
-                             f"attachment; filename=assessment-{assessment.id}.csv"})
+    return attachment(buffer.getvalue(), "text/csv", f"assessment-{assessment.id}.csv")
 
 
 @bp.get("/products/<int:product_id>/compare")

@@ -5,10 +5,11 @@ Public: the open dataset is what every footprint rests on, so anyone may inspect
 import csv
 import io
 
-from flask import Response, jsonify, render_template, request
+from flask import jsonify, render_template, request
 from flask_babel import get_locale
 
 from ...lca.dataset import load_factors
+from ..downloads import attachment
 from . import bp
 
 CSV_COLUMNS = ("code", "name_zh", "name_en", "category", "unit", "co2_fossil", "ch4_fossil",
@@ -54,6 +55,4 @@ def export_csv():
     query, category = request.args.get("q", "").strip(), request.args.get("category", "")
     for factor in matching(query, category):
         writer.writerow({k: v for k, v in factor.public().items() if k in CSV_COLUMNS})
-    # BOM so that Excel opens the Chinese names as UTF-8
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=factors.csv"})
+    return attachment(buffer.getvalue(), "text/csv", "factors.csv")

@@ -1,5 +1,5 @@
 """Excel/CSV template, export and import of a product's lines."""
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from ... import db
@@ -7,10 +7,10 @@ from ...lca.dataset import catalogue, load_factors
 from ...products import operations, spreadsheet
 from ...products.models import Line, Product
 from ..access import owned, role_required
+from ..downloads import XLSX, attachment
 from ..labels import PROBLEM_MESSAGES
 from . import bp
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_EXAMPLES = [
     {"stage": "materials", "name": "steel housing", "factor": "steel-cold-rolled",
      "amount": 2.5, "unit": "kg"},
@@ -53,8 +53,7 @@ def issue_text(issue: spreadsheet.Issue) -> str:
 def template():
     factors = [f.public() for f in load_factors().values()]
     data = spreadsheet.export_xlsx(TEMPLATE_EXAMPLES, factors, spreadsheet.instruction_rows())
-    return Response(data, mimetype=XLSX,
-                    headers={"Content-Disposition": "attachment; filename=lines-template.xlsx"})
+    return attachment(data, XLSX, "lines-template.xlsx")
 
 
 @bp.get("/<int:product_id>/lines.<any(xlsx, csv):fmt>")
@@ -63,11 +62,10 @@ def export_lines(product_id: int, fmt: str):
     product = owned(Product, product_id)
     lines = [operations.line_data(l) for l in operations.lines_of(db.session(), product.id)]
     filename = f"product-{product.id}-v{product.version}-lines.{fmt}"
-    headers = {"Content-Disposition": f"attachment; filename={filename}"}
     if fmt == "csv":
-        return Response(spreadsheet.export_csv(lines), mimetype="text/csv", headers=headers)
-    return Response(spreadsheet.export_xlsx(lines, instructions=spreadsheet.instruction_rows()),
-                    mimetype=XLSX, headers=headers)
+        return attachment(spreadsheet.export_csv(lines), "text/csv", filename)
+    return attachment(spreadsheet.export_xlsx(lines, instructions=spreadsheet.instruction_rows()),
+                      XLSX, filename)
 
 
 @bp.route("/<int:product_id>/import", methods=["GET", "POST"])

@@ -16,8 +16,6 @@ from . import bp
 from .forms import LineForm, ProductForm, SupplierFactorForm
 
 PRODUCT_FIELDS = ("name", "model", "category", "functional_unit", "reference_flow", "boundary")
-LINE_FIELDS = ("stage", "name", "unit", "amount", "annual_amount", "allocation_basis",
-               "product_quantity", "plant_quantity", "units_per_year")
 
 
 def _product_form(product=None) -> ProductForm:
@@ -167,30 +165,13 @@ def _line_page(product: Product, form: LineForm, line: Line | None):
                            factors=operations.factors_of(db.session(), product.id))
 
 
-@bp.route("/<int:product_id>/lines/new", methods=["GET", "POST"])
-@role_required("applicant")
-def new_line(product_id: int):
-    product = owned(Product, product_id)
-    form = _line_form(product)
-    if form.validate_on_submit():
-        line = Line(product_id=product.id, stage="", name="", kind="", reference="", unit="",
-                    position=operations.next_position(db.session(), product.id))
-        _apply_line(form, line)
-        db.session().add(line)
-        operations.touch(db.session(), product)
-        db.session().commit()
-        flash(_("Line added."), "success")
-        return redirect(url_for(".show", product_id=product.id, _anchor=f"stage-{line.stage}"))
-    return _line_page(product, form, None)
-
-
-@bp.route("/<int:product_id>/lines/<int:line_id>/edit", methods=["GET", "POST"])
-@role_required("applicant")
-def edit_line(product_id: int, line_id: int):
-    product = owned(Product, product_id)
-    line = _owned_line(product, line_id)
+def _line_view(product: Product, line: Line | None):
+    """Shared by adding and editing a line: validate, store, or show the form again."""
     form = _line_form(product, line)
     if form.validate_on_submit():
+        if line is None:
+            line = Line(product_id=product.id, stage="", name="", kind="", reference="", unit="",
+                        position=operations.next_position(db.session(), product.id))
         _apply_line(form, line)
         db.session().add(line)
         operations.touch(db.session(), product)
@@ -198,6 +179,19 @@ def edit_line(product_id: int, line_id: int):
         flash(_("Line saved."), "success")
         return redirect(url_for(".show", product_id=product.id, _anchor=f"stage-{line.stage}"))
     return _line_page(product, form, line)
+
+
+@bp.route("/<int:product_id>/lines/new", methods=["GET", "POST"])
+@role_required("applicant")
+def new_line(product_id: int):
+    return _line_view(owned(Product, product_id), None)
+
+
+@bp.route("/<int:product_id>/lines/<int:line_id>/edit", methods=["GET", "POST"])
+@role_required("applicant")
+def edit_line(product_id: int, line_id: int):
+    product = owned(Product, product_id)
+    return _line_view(product, _owned_line(product, line_id))
 
 
 @bp.post("/<int:product_id>/lines/<int:line_id>/delete")

@@ -82,7 +82,7 @@ def open_new_line_form(page: Page, stage: str) -> None:
 
 def save_line(page: Page) -> None:
     page.get_by_role("button", name="Save line").click()
-    expect(page.get_by_role("status")).to_have_text("Line added.")
+    expect(page.get_by_role("status")).to_have_text("Line saved.")
 
 
 def lines_table(page: Page, stage: str):

@@ -1,7 +1,7 @@
 """The web tier: extensions, blueprints (registered explicitly) and error pages."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, url_for
+from flask import Blueprint, Flask, jsonify, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -26,8 +26,7 @@ def index():
 def health():
     from ..lca import dataset_version
 
-    return jsonify(status="ok", dataset_version=dataset_version(),
-                   brightway_dir=bool(current_app.config["BRIGHTWAY2_DIR"]))
+    return jsonify(status="ok", dataset_version=dataset_version())
 
 
 def _error(code: int, template: str = "errors/error.html"):

@@ -104,7 +104,7 @@ def compare(product_id: int):
     except (KeyError, ValueError):
         flash(_("Choose two assessments to compare."), "error")
         return redirect(url_for("products.show", product_id=product.id, _anchor="history"))
-    if product.id not in (first.product_id, second.product_id):
+    if {first.product_id, second.product_id} != {product.id}:
         abort(404)
     before, after = sorted([first, second], key=lambda a: (a.created_dt, a.id))
     return render_template("assessments/compare.html", product=product, before=before,

@@ -64,3 +64,18 @@ def test_prepared_project_is_reused_while_the_hash_matches(assessor, bw_dir, mon
     monkeypatch.setattr(project, "_build", lambda *_: pytest.fail("rebuilt an unchanged project"))
     assert project.prepare(bw_dir) == assessor.dataset_version
     assert project.built_version() == assessor.dataset_version
+
+
+def test_seven_regional_grids_and_site_regions():
+    from footprint.lca.dataset import load_aware, load_grid_regions
+
+    factors = load_factors()
+    regional = {f.geography for f in factors.values()
+                if f.category == "electricity" and f.geography.startswith("CN-")}
+    assert regional == {"CN-North", "CN-Northeast", "CN-East", "CN-Central", "CN-Northwest",
+                        "CN-South", "CN-Southwest"}
+    aware = load_aware()
+    for region in load_grid_regions().values():
+        assert factors[region.pcf_electricity_factor].scope.startswith("life-cycle")
+        assert factors[region.inventory_electricity_factor].gases.keys() == {"co2_fossil"}
+        assert region.water_region in aware

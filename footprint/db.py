@@ -22,9 +22,18 @@ def _sqlite_foreign_keys(connection, _record) -> None:
     cursor.close()
 
 
+def metadata():
+    """The tables of every domain, after importing each models module."""
+    from .accounts import models as _accounts  # noqa: F401
+    from .assessments import models as _assessments  # noqa: F401
+    from .products import models as _products  # noqa: F401
+
+    return SQLModel.metadata
+
+
 def create_all(app: Flask) -> None:
-    """Create missing tables of every model module imported so far (the blueprints import theirs)."""
-    SQLModel.metadata.create_all(app.extensions["db_engine"])
+    """Create the tables that are missing (a new instance); existing ones are left alone."""
+    metadata().create_all(app.extensions["db_engine"])
 
 
 def session() -> Session:

@@ -27,13 +27,32 @@ def assessor(bw_dir):
     return get_assessor(bw_dir)
 
 
+# Set to a PostgreSQL URL (postgresql+psycopg://...) to run the same tests on PostgreSQL.
+TEST_DATABASE_URL = os.environ.get("FOOTPRINT_TEST_DATABASE_URL")
+
+
+def empty_database(tmp_path: Path) -> str:
+    """A URL of an empty database: a new SQLite file, or the test PostgreSQL with no tables."""
+    if not TEST_DATABASE_URL:
+        return f"sqlite:///{tmp_path / 'footprint.sqlite'}"
+    from sqlmodel import create_engine
+
+    from footprint.db import metadata
+
+    engine = create_engine(TEST_DATABASE_URL)
+    metadata().drop_all(engine)
+    engine.dispose()
+    return TEST_DATABASE_URL
+
+
 @pytest.fixture
 def app(tmp_path, bw_dir):
-    """A fresh app on its own SQLite file; CSRF and rate limits off unless a test turns them on."""
+    """A fresh app on an empty database; CSRF and rate limits off unless a test turns them on."""
     from footprint import create_app
 
     return create_app({"INSTANCE_PATH": str(tmp_path), "BRIGHTWAY2_DIR": str(bw_dir),
-                       "TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+                       "DATABASE_URL": empty_database(tmp_path), "TESTING": True,
+                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from .spec import Catalogue
 
-# Bump when the way rows become Brightway data changes, so prepared projects are rebuilt.
-LOADER_VERSION = "1"
+# The code that turns rows into Brightway data: a change to any of it changes the dataset version.
+LOADER_FILES = ("dataset.py", "flows.py", "methods.py", "project.py")
 
 DATASETS_DIR = Path(__file__).resolve().parents[2] / "datasets"
 
@@ -44,6 +44,11 @@ class Factor:
     water_source: str = ""
     notes: str = ""
     file: str = ""
+
+    @property
+    def is_credit(self) -> bool:
+        """Net-negative emissions: a recycling or energy-recovery credit."""
+        return sum(self.gases.values()) < 0
 
     def public(self) -> dict:
         return {
@@ -86,8 +91,17 @@ def aware_file(datasets_dir: Path = DATASETS_DIR) -> Path:
 
 
 def dataset_version(datasets_dir: Path = DATASETS_DIR) -> str:
-    """Short hash of every file the background is built from, plus the loader version."""
-    digest = hashlib.sha256(LOADER_VERSION.encode())
+    """Short hash of everything the results rest on: the dataset files, the loader code and the
+    Brightway packages whose bundled data (biosphere3, LCIA methods) the project is built from."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for package in ("bw2io", "bw2data", "bw2calc"):
+        digest.update(f"{package}=={version(package)}".encode())
+    here = Path(__file__).parent
+    for path in [here / name for name in LOADER_FILES]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     for path in [*factor_files(datasets_dir), aware_file(datasets_dir)]:
         digest.update(path.relative_to(datasets_dir).as_posix().encode())
         digest.update(path.read_bytes())
@@ -160,7 +174,9 @@ def load_grid_regions(datasets_dir: Path = DATASETS_DIR) -> dict[str, GridRegion
 @lru_cache(maxsize=4)
 def catalogue(datasets_dir: Path = DATASETS_DIR) -> Catalogue:
     """What specs may refer to, read from the files alone (no Brightway needed)."""
+    factors = load_factors(datasets_dir)
     return Catalogue(
-        factor_units={code: f.unit for code, f in load_factors(datasets_dir).items()},
+        factor_units={code: f.unit for code, f in factors.items()},
         water_regions=frozenset(load_aware(datasets_dir)),
+        credit_factors=frozenset(code for code, f in factors.items() if f.is_credit),
     )

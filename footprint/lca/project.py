@@ -6,6 +6,7 @@ chosen once per process through `open_project` and never switched inside a reque
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -58,10 +59,15 @@ def prepare(bw_dir: Path, datasets_dir: Path = dataset.DATASETS_DIR, *, force: b
     version = dataset.dataset_version(datasets_dir)
     if not force and built_version() == version:
         return version
-    started = time.perf_counter()
-    with contextlib.redirect_stdout(sys.stderr):  # importers print progress bars
-        _build(datasets_dir)
-    _stamp_path().write_text(json.dumps({"dataset_version": version}))
+    # One builder at a time (web workers, CLI); the others wait, then find the project built.
+    with open(Path(bw_dir) / ".footprint-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not force and built_version() == version:
+            return version
+        started = time.perf_counter()
+        with contextlib.redirect_stdout(sys.stderr):  # importers print progress bars
+            _build(datasets_dir)
+        _stamp_path().write_text(json.dumps({"dataset_version": version}))
     log.info("Built Brightway project for dataset %s in %.1f s", version,
              time.perf_counter() - started)
     return version

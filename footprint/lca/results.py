@@ -61,6 +61,8 @@ class AssessmentResult:
             "carbon": {
                 "unit": "kg CO2e per functional unit",
                 **{key: self.carbon(key) for key in CARBON_KEYS},
+                # Recycling and energy-recovery credits (end of life), already within the total.
+                "credits": sum((min(l.carbon["total"], 0.0) for l in self.lines), 0.0),
                 "by_stage": self.carbon_by_stage(),
             },
             "water": {

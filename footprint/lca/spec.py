@@ -73,8 +73,10 @@ class CustomFactor(_Strict):
     water_region: str = "GLO"
     source: str = Field(min_length=1, max_length=300)
 
-    _finite_values = field_validator("co2e_fossil", "co2e_biogenic", "co2e_land_use",
-                                     "water_m3")(_finite)
+    # Biogenic and land-use CO2e may be negative (removals); fossil CO2e and water may not.
+    _finite_values = field_validator("co2e_biogenic", "co2e_land_use")(_finite)
+    _non_negative_values = field_validator("co2e_fossil", "water_m3")(
+        lambda value: _non_negative(value))
 
 
 def _non_negative(value: float) -> float:
@@ -147,6 +149,8 @@ class Catalogue:
     """What a spec may refer to: background factor units by code, and AWARE regions."""
     factor_units: dict[str, str]
     water_regions: frozenset[str]
+    # Net-negative factors (recycling or energy-recovery credits): end-of-life only.
+    credit_factors: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,10 @@ def resolve(spec: ProductSpec, catalogue: Catalogue) -> list[ResolvedLine]:
                                           custom_units))
         except ValueError as exc:
             problems.append(f"{where}: {exc}")
+    net_water = sum(line.flow_amount for line in resolved if line.kind == "water")
+    if net_water < 0:
+        problems.append(f"lines: water discharged exceeds water withdrawn by {-net_water:g} m3 "
+                        f"per functional unit")
     if problems:
         raise SpecError(problems)
     return resolved
@@ -268,6 +276,10 @@ def check_line(line: Line, boundary: str, catalogue: Catalogue,
         else:
             raise LineProblem("reference", "unknown_factor", f"unknown factor '{reference}'",
                               reference=reference)
+        if reference in catalogue.credit_factors and line.stage != "end_of_life":
+            raise LineProblem("reference", "credit_outside_end_of_life",
+                              f"factor '{reference}' is a credit (negative emissions) and may "
+                              f"only be used at end of life", reference=reference)
     elif kind == "emission":
         if reference.lower() not in flows.GASES:
             raise LineProblem("reference", "unknown_gas",

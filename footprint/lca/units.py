@@ -24,6 +24,12 @@ _ALIASES = {
     "kg·km": "kg*km",
     "kgkm": "kg*km",
     "pieces": "piece",
+    # pint reads "ton" as the US short ton and "mt" as a millitonne; in Chinese factories both
+    # mean the metric tonne.
+    "ton": "t", "tons": "t", "tonne": "t", "tonnes": "t", "mt": "t", "MT": "t", "吨": "t",
+    "千克": "kg", "公斤": "kg", "克": "g",
+    "千瓦时": "kWh", "兆瓦时": "MWh",
+    "Nm3": "m**3", "立方米": "m**3", "升": "liter",
     "度": "kWh",
     "件": "piece",
     "个": "piece",

@@ -40,6 +40,7 @@ class SupplierFactor(SQLModel, table=True):
     co2e_biogenic: float = 0.0
     co2e_land_use: float = 0.0
     water_m3: float = 0.0
+    water_region: str = Field(default="GLO", max_length=20)  # AWARE region of the supplier
     source: str = Field(max_length=300)
 
 

@@ -17,7 +17,7 @@ LINE_COPY_FIELDS = ("position", "stage", "name", "kind", "reference", "amount", 
                     "annual_amount", "allocation_basis", "product_quantity", "plant_quantity",
                     "units_per_year")
 FACTOR_COPY_FIELDS = ("code", "name", "unit", "co2e_fossil", "co2e_biogenic", "co2e_land_use",
-                      "water_m3", "source")
+                      "water_m3", "water_region", "source")
 
 
 def products_of(session: Session, organisation_id: int) -> list[Product]:

@@ -23,6 +23,8 @@ GAS_LABELS = {
     "NF3": "NF3",
 }
 
+WATER_REGION_LABELS = {"GLO": _l("World / unknown (AWARE GLO)"), "CN": _l("China (AWARE CN)"),
+                       "CN-CQ": _l("Chongqing (AWARE CN-CQ)"), "CN-SC": _l("Sichuan (AWARE CN-SC)")}
 ROLE_LABELS = {"applicant": _l("Applicant"), "certifier": _l("Certifier"), "admin": _l("Admin")}
 TOTAL_LABELS = {
     "carbon.total": _l("Carbon footprint (kg CO2e)"), "carbon.fossil": _l("Fossil (kg CO2e)"),
@@ -39,6 +41,8 @@ PROBLEM_MESSAGES = {
     "outside_boundary": _l("this stage is outside the product's %(boundary)s boundary"),
     "one_reference": _l("choose a factor, a gas or a water kind"),
     "unknown_factor": _l("unknown factor code '%(reference)s'; search the factor library"),
+    "credit_outside_end_of_life": _l("'%(reference)s' is a credit (negative emissions); use it "
+                                     "only at end of life"),
     "unknown_gas": _l("unknown gas '%(reference)s'"),
     "unknown_water_kind": _l("unknown water kind '%(reference)s'"),
     "unknown_unit": _l("unknown unit '%(unit)s'"),

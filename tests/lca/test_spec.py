@@ -6,8 +6,9 @@ import pytest
 from footprint.lca.spec import Catalogue, SpecError, parse_spec, resolve
 
 CATALOGUE = Catalogue(factor_units={"steel-bof": "kg", "elec-cn-lca-2024": "kWh",
-                                    "truck-heavy-diesel": "t*km"},
-                      water_regions=frozenset({"GLO", "CN", "CN-CQ"}))
+                                    "truck-heavy-diesel": "t*km", "recycling-al-credit-cn": "t"},
+                      water_regions=frozenset({"GLO", "CN", "CN-CQ"}),
+                      credit_factors=frozenset({"recycling-al-credit-cn"}))
 
 
 def spec(*lines, **product):
@@ -37,9 +38,14 @@ def test_unit_conversions_reach_the_factor_unit():
         line(stage="manufacturing", factor=None, water="withdrawal", amount=250, unit="L"),
         line(stage="manufacturing", factor=None, water="discharge", amount=100, unit="L"),
         line(stage="manufacturing", factor=None, emission="SF6", amount=3, unit="g"),
+        line(amount=0.5, unit="ton"),                     # metric tonne, not the US short ton
+        line(amount=0.5, unit="mt"),                      # metric tonne, not a millitonne
+        line(amount=2, unit="吨"),                        # 2 t = 2000 kg
+        line(amount=3, unit="公斤"),                      # 3 kg
     )), CATALOGUE)
     assert [round(l.flow_amount, 9) for l in lines] == [2.5, 3.0, 1500.0, 0.5, 7.0, 2.0,
-                                                        0.25, -0.1, 0.003]
+                                                        0.25, -0.1, 0.003, 500.0, 500.0,
+                                                        2000.0, 3.0]
 
 
 @pytest.mark.parametrize("bad, expected", [
@@ -115,3 +121,28 @@ def test_line_needs_amount_or_allocation_not_both():
     bad = dict(allocation, plant_quantity=0)
     assert problems(spec(line(amount=None, allocation=bad)))[0].startswith(
         "lines[0] (part).allocation.plant_quantity: Value error, must be a finite number above")
+
+
+def test_credits_only_at_end_of_life():
+    credit = line(factor="recycling-al-credit-cn", amount=1, unit="kg")
+    assert problems(spec(credit))[0].startswith(
+        "lines[0] (part): factor 'recycling-al-credit-cn' is a credit")
+    lines = resolve(parse_spec(spec(dict(credit, stage="end_of_life"),
+                                    boundary="cradle-to-grave")), CATALOGUE)
+    assert lines[0].flow_amount == pytest.approx(0.001)  # 1 kg = 0.001 t
+
+
+def test_more_water_discharged_than_withdrawn_is_refused():
+    found = problems(spec(
+        line(stage="manufacturing", factor=None, water="withdrawal", amount=100, unit="L"),
+        line(stage="manufacturing", factor=None, water="discharge", amount=300, unit="L")))
+    # 0.1 m3 in, 0.3 m3 out: 0.2 m3 more discharged than withdrawn
+    assert found == ["lines: water discharged exceeds water withdrawn by 0.2 m3 per "
+                     "functional unit"]
+
+
+@pytest.mark.parametrize("field", ["co2e_fossil", "water_m3"])
+def test_supplier_fossil_carbon_and_water_may_not_be_negative(field):
+    data = spec(line(factor="acme", unit="piece"))
+    data["factors"] = [{"code": "acme", "name": "A", "unit": "piece", "source": "s", field: -1}]
+    assert problems(data)[0].startswith(f"factors[0].{field}: Value error, must be a finite")

@@ -25,7 +25,7 @@ def other_organisation(client, applicant, make_user):
     add_line(client)
     client.post("/products/1/factors/new", data={
         "code": "acme", "name": "A", "unit": "kg", "co2e_fossil": "1", "co2e_biogenic": "0",
-        "co2e_land_use": "0", "water_m3": "0", "source": "s"})
+        "co2e_land_use": "0", "water_m3": "0", "water_region": "GLO", "source": "s"})
     assert client.post("/products/1/calculate").status_code == 302
     client.post("/logout")
     login(client, make_user("applicant"))

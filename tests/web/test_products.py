@@ -95,6 +95,7 @@ def test_supplier_factor_is_usable_by_code_and_may_not_shadow_the_dataset(client
                                                                           app):
     form = {"code": "acme-pcb", "name": "PCB, supplier Acme", "unit": "piece",
             "co2e_fossil": "3.2", "co2e_biogenic": "0", "co2e_land_use": "0", "water_m3": "0.01",
+            "water_region": "CN-CQ",
             "source": "supplier PCF"}
     assert client.post("/products/1/factors/new", data=form).status_code == 302
     page = client.post("/products/1/factors/new", data={**form, "code": "steel-bof"}).get_data(

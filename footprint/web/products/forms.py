@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from ...lca.dataset import catalogue
 from ...lca.spec import STAGES, Line as SpecLine, LineProblem, check_line
 from ..labels import (BASIS_LABELS, BOUNDARY_LABELS, GAS_LABELS, KIND_LABELS, STAGE_LABELS,
-                      WATER_LABELS, problem_message)
+                      WATER_LABELS, WATER_REGION_LABELS, problem_message)
 
 
 def finite(form, field):
@@ -52,19 +52,23 @@ class SupplierFactorForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=30)])
     co2e_fossil = FloatField(_l("kg CO2e fossil per unit"), default=0.0,
-                             validators=[InputRequired(), finite])
+                             validators=[InputRequired(), finite, non_negative])
     co2e_biogenic = FloatField(_l("kg CO2e biogenic per unit"), default=0.0,
                                validators=[InputRequired(), finite])
     co2e_land_use = FloatField(_l("kg CO2e land use per unit"), default=0.0,
                                validators=[InputRequired(), finite])
     water_m3 = FloatField(_l("m³ water consumed per unit"), default=0.0,
                           validators=[InputRequired(), finite, non_negative])
+    water_region = SelectField(_l("Where the supplier consumes that water"), default="GLO",
+                               description=_l("Sets the AWARE water-scarcity factor"))
     source = StringField(_l("Source"), validators=[DataRequired(), Length(max=300)],
                          description=_l("e.g. supplier PCF 2025, verified by ..."))
 
     def __init__(self, *args, taken_codes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self._taken = set(taken_codes)
+        self.water_region.choices = [(code, str(WATER_REGION_LABELS.get(code, code)))
+                                     for code in sorted(catalogue().water_regions)]
 
     def validate_code(self, field):
         code = field.data.strip()

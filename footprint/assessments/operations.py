@@ -52,6 +52,17 @@ def _change(before: float | None, after: float | None) -> dict:
     return {"before": before, "after": after, "delta": delta, "relative": relative}
 
 
+def _keyed(lines: list[dict]) -> dict[tuple, dict]:
+    """Lines by (stage, name, n-th line of that name), so that repeated names stay apart."""
+    seen: dict[tuple, int] = {}
+    keyed = {}
+    for line in lines:
+        base = (line["stage"], line["name"])
+        seen[base] = seen.get(base, 0) + 1
+        keyed[(*base, seen[base])] = line
+    return keyed
+
+
 def compare(before: Assessment, after: Assessment) -> dict:
     """What changed from `before` to `after`: totals, stages and lines (matched by stage+name)."""
     totals = {f"{group}.{key}": _change(before.result[group][key], after.result[group][key])
@@ -60,8 +71,7 @@ def compare(before: Assessment, after: Assessment) -> dict:
                                  *after.result["carbon"]["by_stage"]]))
     by_stage = {s: _change(before.result["carbon"]["by_stage"].get(s),
                            after.result["carbon"]["by_stage"].get(s)) for s in stages}
-    old = {(l["stage"], l["name"]): l for l in before.result["lines"]}
-    new = {(l["stage"], l["name"]): l for l in after.result["lines"]}
+    old, new = _keyed(before.result["lines"]), _keyed(after.result["lines"])
     lines = []
     for key in list(dict.fromkeys([*old, *new])):
         a, b = old.get(key), new.get(key)

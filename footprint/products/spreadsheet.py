@@ -27,6 +27,7 @@ NUMBER_COLUMNS = {"amount", "annual_amount", "product_quantity", "plant_quantity
 ALLOCATION_KEYS = ("annual_amount", "basis", "product_quantity", "plant_quantity",
                    "units_per_year")
 MAX_ROWS = 5000
+MAX_UNPACKED_BYTES = 50 * 2**20
 SHEET = "Lines"
 
 
@@ -43,6 +44,16 @@ class ImportRejected(ValueError):
     def __init__(self, issues: list[Issue]):
         self.issues = issues
         super().__init__("; ".join(i.message for i in issues))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def column_letter(name: str) -> str:
@@ -68,7 +79,7 @@ def export_xlsx(lines: list[dict], factors: list[dict] | None = None,
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for line in lines:
-        sheet.append(line_row(line))
+        sheet.append([safe_cell(v) for v in line_row(line)])
     for index, name in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = 18 if name != "name" else 30
     if instructions:
@@ -81,8 +92,8 @@ def export_xlsx(lines: list[dict], factors: list[dict] | None = None,
         listing = workbook.create_sheet("Factors")
         listing.append(["code", "name_zh", "name_en", "unit", "year", "geography", "source"])
         for factor in factors:
-            listing.append([factor["code"], factor["name_zh"], factor["name_en"], factor["unit"],
-                            factor["year"], factor["geography"], factor["source"]])
+            listing.append([safe_cell(factor[key]) for key in (
+                "code", "name_zh", "name_en", "unit", "year", "geography", "source")])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -93,7 +104,7 @@ def export_csv(lines: list[dict]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for line in lines:
-        writer.writerow(["" if v is None else v for v in line_row(line)])
+        writer.writerow(["" if v is None else safe_cell(v) for v in line_row(line)])
     return buffer.getvalue()
 
 
@@ -132,29 +143,44 @@ def _csv_rows(data: bytes) -> list[tuple[int, list]]:
 
 def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
         raise ImportRejected([Issue(0, "", "malformed", f"the workbook cannot be read: {exc}",
                                     {"detail": str(exc)})]) from None
-    sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-    rows = []
-    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-        rows.append((number, list(cells)))
-        if number > MAX_ROWS + 1:
-            break
-    workbook.close()
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportRejected([Issue(0, "", "too_large_unpacked", "the workbook unpacks to more "
+                                    f"than {MAX_UNPACKED_BYTES // 2**20} MB",
+                                    {"mb": MAX_UNPACKED_BYTES // 2**20})])
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
+        # A stored <dimension> may understate the sheet; read every row that is there.
+        sheet.reset_dimensions()
+        rows = []
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            rows.append((number, list(cells)))
+            if number > MAX_ROWS + 1:
+                break
+        workbook.close()
+    except Exception as exc:  # noqa: BLE001  an untrusted file may fail in any parser layer
+        raise ImportRejected([Issue(0, "", "malformed", f"the workbook cannot be read: {exc}",
+                                    {"detail": type(exc).__name__})]) from None
     return rows
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+    text = "" if value is None else str(value).strip()
+    # undo safe_cell: exported text that looked like a formula
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
 def _number(value, column: str, row: int, issues: list[Issue]):
     if value is None or _text(value) == "":
         return None
     try:
-        number = float(value) if not isinstance(value, str) else float(value.replace(",", ""))
+        if isinstance(value, str) and "," in value:
+            raise ValueError(value)  # "2,5" could be 2.5 or 25: refused, not guessed
+        number = float(value)
     except (TypeError, ValueError):
         issues.append(Issue(row, column, "not_a_number", f"'{value}' is not a number",
                             {"value": str(value)}))
@@ -173,6 +199,15 @@ def row_to_line(number: int, cells: list, issues: list[Issue]) -> dict | None:
     if kind not in LINE_KINDS:
         issues.append(Issue(number, "kind", "unknown_kind", f"kind must be one of "
                             f"{', '.join(LINE_KINDS)}", {"kinds": ", ".join(LINE_KINDS)}))
+    allocation_given = [c for c in ("product_quantity", "plant_quantity", "units_per_year")
+                        if numbers[c] is not None] + (["allocation_basis"]
+                                                      if _text(values["allocation_basis"]) else [])
+    if numbers["amount"] is not None and numbers["annual_amount"] is not None:
+        issues.append(Issue(number, "annual_amount", "amount_and_annual",
+                            "give either amount or annual_amount, not both"))
+    elif numbers["annual_amount"] is None and allocation_given:
+        issues.append(Issue(number, "annual_amount", "allocation_without_annual",
+                            "allocation columns are filled but annual_amount is empty"))
     if len(issues) > before:
         return None
     line = {"stage": _text(values["stage"]), "name": _text(values["name"]),

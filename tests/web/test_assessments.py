@@ -88,3 +88,21 @@ def test_calculate_without_lines_stores_nothing(client, applicant, app):
     assert "Add at least one line before calculating." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session().exec(select(Assessment)).all() == []
+
+
+def test_comparison_keeps_lines_of_the_same_name_apart(client, applicant, app):
+    add_line(client, name="screws", amount="1")    # 0.001 t x 1990 = 1.99
+    add_line(client, name="screws", amount="2")    # 0.002 t x 1990 = 3.98
+    calculate(client)
+    client.post("/products/1/lines/2/edit", data={
+        "stage": "materials", "name": "screws", "kind": "factor", "factor": "steel-bof",
+        "gas": "CO2", "water": "withdrawal", "amount": "3", "unit": "kg",
+        "allocation_basis": "units"})                # second: 0.003 t x 1990 = 5.97
+    calculate(client)
+    with app.app_context():
+        from footprint.assessments.operations import compare
+        diff = compare(db.session().get(Assessment, 1), db.session().get(Assessment, 2))
+    assert [(l["status"], round(l["delta"], 6)) for l in diff["lines"]] == [
+        ("changed", 1.99), ("same", 0.0)]             # 5.97 - 3.98 = 1.99
+    assert sum(l["delta"] for l in diff["lines"]) == pytest.approx(
+        diff["totals"]["carbon.total"]["delta"], rel=REL)

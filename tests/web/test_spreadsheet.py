@@ -1,5 +1,7 @@
 """Excel/CSV template, export and the all-or-nothing import."""
 import io
+import re
+import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -122,3 +124,56 @@ def test_downloads(client, applicant):
     assert "steel-bof" in codes and len(codes) == len(catalogue().factor_units)
     csv_text = client.get("/products/1/lines.csv").get_data(as_text=True)
     assert csv_text.splitlines()[1] == "materials,housing,factor,steel-bof,2.5,kg,,,,,"
+
+
+def test_formula_like_text_is_exported_inert_and_imported_back():
+    lines = [{"stage": "materials", "name": '=HYPERLINK("http://evil.example","x")',
+              "factor": "steel-bof", "amount": 1.0, "unit": "kg"}]
+    sheet = load_workbook(io.BytesIO(spreadsheet.export_xlsx(lines)))["Lines"]
+    assert sheet["B2"].data_type == "s" and sheet["B2"].value.startswith("'=")
+    assert spreadsheet.export_csv(lines).splitlines()[1].startswith("materials,\"'=HYPERLINK")
+    assert check("l.xlsx", spreadsheet.export_xlsx(lines)) == lines
+
+
+def test_rows_beyond_a_stored_dimension_are_read():
+    data = workbook(GOOD, GAS, ["materials", "third", "factor", "steel-bof", 1, "kg"])
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:K2"/>', parts[sheet])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name, content in parts.items():
+            target.writestr(name, content)
+    assert [line["name"] for line in check("f.xlsx", buffer.getvalue())] == [
+        "steel housing", "refrigerant leak", "third"]
+
+
+def test_corrupt_sheet_xml_is_a_clear_error():
+    data = workbook(GOOD)
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:200]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name, content in parts.items():
+            target.writestr(name, content)
+    assert issues("f.xlsx", buffer.getvalue())[0][2] == "malformed"
+
+
+@pytest.mark.parametrize("row, column, code", [
+    (["materials", "x", "factor", "steel-bof", "2,5", "kg"], "amount", "not_a_number"),
+    (["materials", "x", "factor", "steel-bof", 1, "kg", 100, "units", 1, 2, 1],
+     "annual_amount", "amount_and_annual"),
+    (["materials", "x", "factor", "steel-bof", 1, "kg", None, "mass", 1, 2, 1],
+     "annual_amount", "allocation_without_annual"),
+])
+def test_ambiguous_rows_are_refused(row, column, code):
+    assert issues("f.xlsx", workbook(row)) == [(2, column, code)]
+
+
+def test_workbook_that_unpacks_too_large_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("xl/sharedStrings.xml", b"0" * (spreadsheet.MAX_UNPACKED_BYTES + 1))
+    assert issues("bomb.xlsx", buffer.getvalue()) == [(0, "", "too_large_unpacked")]

@@ -13,6 +13,7 @@ from ...assessments import operations
 from ...assessments.charts import bar_chart, top_contributors
 from ...assessments.models import Assessment
 from ...lca import SpecError
+from ...products.spreadsheet import safe_cell
 from ...products.models import Product
 from ..access import owned, role_required
 from ..downloads import attachment
@@ -84,7 +85,7 @@ def export_csv(assessment_id: int):
                      "water_consumption_m3", "water_scarcity_m3_world_eq"])
     for line in result["lines"]:
         detail = line["carbon_detail"]
-        writer.writerow([line["stage"], line["name"], line["kind"], line["reference"],
+        writer.writerow([line["stage"], safe_cell(line["name"]), line["kind"], line["reference"],
                          line["amount"], line["unit"], line["carbon"], detail["fossil"],
                          detail["biogenic"], detail["land_use"], line["water"],
                          line["water_scarcity_m3_world_eq"]])

@@ -33,6 +33,9 @@ ISSUE_MESSAGES = {
     "unknown_kind": _l("kind must be one of %(kinds)s"),
     "invalid": _l("invalid value: %(detail)s"),
     "empty": _l("the file has no lines"),
+    "too_large_unpacked": _l("the workbook unpacks to more than %(mb)s MB"),
+    "amount_and_annual": _l("give either amount or annual_amount, not both"),
+    "allocation_without_annual": _l("allocation columns are filled but annual_amount is empty"),
 }
 
 

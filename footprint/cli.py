@@ -78,7 +78,8 @@ def build(force: bool):
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int):
+@click.option("--demo", is_flag=True, help="Create demo accounts (once) and print them.")
+def serve(host: str, port: int, demo: bool):
     """Serve the web app with waitress (the embedded default: SQLite + local Brightway project)."""
     import waitress
 
@@ -90,11 +91,12 @@ def serve(host: str, port: int):
 
     app = create_app()
     get_assessor(Path(app.config["BRIGHTWAY2_DIR"]))  # prepare before the first request
-    with app.app_context():
-        accounts = ensure_demo_accounts(db.session(), Path(app.instance_path))
-    click.echo("Demo accounts (stored in the instance folder):")
-    for account in accounts:
-        click.echo(f"  {account['role']:<10} {account['email']:<26} {account['password']}")
+    if demo:
+        with app.app_context():
+            accounts = ensure_demo_accounts(db.session(), Path(app.instance_path))
+        click.echo("Demo accounts (stored in the instance folder):")
+        for account in accounts:
+            click.echo(f"  {account['role']:<10} {account['email']:<26} {account['password']}")
     click.echo(f"Serving on http://{host}:{port}/  (instance folder: {app.instance_path})")
     waitress.serve(app, host=host, port=port, threads=8)
 
@@ -119,12 +121,15 @@ def create_user(role, email, name, organisation, credit_code, password):
     with app.app_context():
         session = db.session()
         try:
+            kind = "certification_body" if role == "certifier" else "platform"
             existing = operations.find_organisation_by_code(session, credit_code)
+            if existing and existing.kind != kind:
+                raise operations.AccountError(
+                    "credit_code", f"that organisation is a {existing.kind}, not a {kind}")
             if existing:
                 user = operations.create_user(session, organisation=existing, name=name,
                                               email=email, password=password, role=role)
             else:
-                kind = "certification_body" if role == "certifier" else "platform"
                 user = operations.register_organisation(
                     session, name=organisation, credit_code=credit_code, address="",
                     user_name=name, email=email, password=password, kind=kind)

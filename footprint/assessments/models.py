@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, event
 from sqlmodel import Field, SQLModel
 
 from ..timeutil import utcnow
@@ -15,6 +15,7 @@ class Assessment(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisations.id", index=True)
     product_id: int = Field(foreign_key="products.id", index=True)
+    product_version: int = 1
     user_id: int = Field(foreign_key="users.id")
     created_dt: datetime = Field(default_factory=utcnow)
     spec: dict = Field(sa_column=Column(JSON, nullable=False))
@@ -23,3 +24,12 @@ class Assessment(SQLModel, table=True):
     carbon_total: float
     water_consumption_m3: float
     content_hash: str = Field(max_length=64)
+
+
+class AssessmentImmutable(RuntimeError):
+    """An Assessment is a snapshot: it is stored once and never changed."""
+
+
+@event.listens_for(Assessment, "before_update")
+def _refuse_update(_mapper, _connection, target: Assessment) -> None:
+    raise AssessmentImmutable(f"assessment {target.id} is immutable")

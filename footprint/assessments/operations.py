@@ -31,7 +31,8 @@ def run_assessment(session: Session, *, product: Product, user_id: int,
     spec = build_spec(session, product)
     result = assess(parse_spec(spec), bw_dir).to_dict()
     assessment = Assessment(
-        organisation_id=product.organisation_id, product_id=product.id, user_id=user_id,
+        organisation_id=product.organisation_id, product_id=product.id,
+        product_version=product.version, user_id=user_id,
         spec=spec, result=result, dataset_version=result["dataset_version"],
         carbon_total=result["carbon"]["total"],
         water_consumption_m3=result["water"]["consumption_m3"],

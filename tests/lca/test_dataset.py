@@ -79,3 +79,19 @@ def test_seven_regional_grids_and_site_regions():
         assert factors[region.pcf_electricity_factor].scope.startswith("life-cycle")
         assert factors[region.inventory_electricity_factor].gases.keys() == {"co2_fossil"}
         assert region.water_region in aware
+
+
+def test_changed_dataset_triggers_one_rebuild(assessor, bw_dir, monkeypatch):
+    from footprint.lca import project
+
+    stamp = project._stamp_path()
+    kept = stamp.read_text()
+    builds = []
+    monkeypatch.setattr(project.dataset, "dataset_version", lambda *_: "changed-version")
+    monkeypatch.setattr(project, "_build", lambda *_: builds.append(1))
+    try:
+        assert project.prepare(bw_dir) == "changed-version"
+        assert project.prepare(bw_dir) == "changed-version"  # now built: no second build
+        assert builds == [1] and project.built_version() == "changed-version"
+    finally:
+        stamp.write_text(kept)

@@ -1,6 +1,10 @@
 """Calculate, results, history, comparison and exports."""
 import csv
 import io
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -11,6 +15,7 @@ from footprint.lca import parse_spec
 from tests.helpers import add_line
 
 REL = 1e-6
+REPO = Path(__file__).resolve().parents[2]
 
 
 def setup_lines(client):
@@ -47,14 +52,28 @@ def test_calculate_stores_an_immutable_snapshot(client, applicant, app):
     assert "58.2%" in page  # grid share: 6.9324 / 11.9074 = 58.2 %
 
 
-def test_web_json_is_the_cli_json(client, applicant, app, assessor):
+def test_the_form_builds_the_spec_the_cli_reads(client, applicant, app, bw_dir, tmp_path):
     setup_lines(client)
     calculate(client)
     with app.app_context():
-        assessment = db.session().get(Assessment, 1)
-    exported = client.get("/assessments/1.json").get_json()
-    direct = assessor.assess(parse_spec(assessment.spec)).to_dict()
-    assert exported == direct  # the form built the same ProductSpec the CLI reads
+        stored = db.session().get(Assessment, 1).spec
+    assert stored == {
+        "product": {"name": "Desk fan", "functional_unit": "1 piece",
+                    "boundary": "cradle-to-gate", "water_region": "CN-CQ"},
+        "factors": [],
+        "lines": [
+            {"stage": "materials", "name": "housing", "unit": "kg", "factor": "steel-bof",
+             "amount": 2.5},
+            {"stage": "manufacturing", "name": "grid", "unit": "kWh",
+             "factor": "elec-cn-lca-2024", "amount": 12.0},
+            {"stage": "manufacturing", "name": "process water", "unit": "L",
+             "water": "withdrawal", "amount": 300.0}]}
+    spec_file = tmp_path / "spec.json"
+    spec_file.write_text(json.dumps(stored))
+    done = subprocess.run([sys.executable, "-m", "footprint", "compute", str(spec_file), "--json"],
+                          capture_output=True, text=True, check=True, cwd=REPO,
+                          env={"BRIGHTWAY2_DIR": str(bw_dir), "PATH": "/usr/bin:/bin"})
+    assert client.get("/assessments/1.json").get_json() == json.loads(done.stdout)
 
 
 def test_csv_export_has_lines_and_total(client, applicant):
@@ -106,3 +125,34 @@ def test_comparison_keeps_lines_of_the_same_name_apart(client, applicant, app):
         ("changed", 1.99), ("same", 0.0)]             # 5.97 - 3.98 = 1.99
     assert sum(l["delta"] for l in diff["lines"]) == pytest.approx(
         diff["totals"]["carbon.total"]["delta"], rel=REL)
+
+
+def test_an_assessment_cannot_be_changed(client, applicant, app):
+    from footprint.assessments.models import AssessmentImmutable
+
+    setup_lines(client)
+    calculate(client)
+    with app.app_context():
+        session = db.session()
+        assessment = session.get(Assessment, 1)
+        assessment.carbon_total = 0.0
+        with pytest.raises(AssessmentImmutable):
+            session.commit()
+
+
+def test_results_show_the_snapshot_and_escape_names(client, applicant):
+    add_line(client, name="<img src=x onerror=alert(1)>")
+    calculate(client)
+    client.post("/products/1/lines/1/edit", data={
+        "stage": "materials", "name": "<img src=x onerror=alert(1)>", "kind": "factor",
+        "factor": "steel-bof", "gas": "CO2", "water": "withdrawal", "amount": "3", "unit": "kg",
+        "allocation_basis": "units"})
+    client.post("/products/1/edit", data={"name": "Renamed <b>fan</b>", "functional_unit":
+                                          "1 piece", "boundary": "cradle-to-gate",
+                                          "site_id": "1"})
+    calculate(client)
+    first = client.get("/assessments/1").get_data(as_text=True)
+    assert "Footprint of Desk fan" in first  # the name when it was calculated
+    for page in (first, client.get("/products/1/compare?a=1&b=2").get_data(as_text=True)):
+        assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<b>fan</b>" not in client.get("/assessments/2").get_data(as_text=True)

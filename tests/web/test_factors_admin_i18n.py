@@ -52,6 +52,7 @@ def test_create_user_command(app, db_session, monkeypatch, tmp_path):
     from footprint.cli import cli
 
     monkeypatch.setenv("FOOTPRINT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
     runner = app.test_cli_runner()
     result = runner.invoke(cli, ["create-user", "--role", "admin", "--email", "ops@x.cn",
                                  "--name", "Ops", "--organisation", "Platform",
@@ -93,3 +94,17 @@ def test_chart_escapes_labels_and_draws_credits_left():
     assert "<b>" not in svg and "&lt;b&gt;steel&lt;/b&gt;" in svg
     # zero sits at 230 + 380 x 5/15 = 356.7; the credit's bar ends there, 380 x 5/15 = 126.7 long
     assert 'x="356.7"' in svg and 'x="230.0" y="34" width="126.7"' in svg
+
+
+def test_create_user_refuses_staff_in_a_manufacturer(app, make_user, monkeypatch, tmp_path):
+    from footprint.cli import cli
+
+    make_user("applicant")  # organisation 1 is a manufacturer with credit_code(1)
+    monkeypatch.setenv("FOOTPRINT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    result = app.test_cli_runner().invoke(cli, [
+        "create-user", "--role", "certifier", "--email", "c@x.cn", "--name", "C",
+        "--organisation", "Org 1", "--credit-code", credit_code(1), "--password",
+        "certifier-pass-1"])
+    assert result.exit_code != 0
+    assert "that organisation is a manufacturer, not a certification_body" in result.output

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
 def instance_path() -> Path:
-    return Path(os.environ.get("FOOTPRINT_INSTANCE_PATH", REPO_ROOT / "instance")).resolve()
+    """FOOTPRINT_INSTANCE_PATH, else a data folder of the user's, outside the repository."""
+    data_home = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return Path(os.environ.get("FOOTPRINT_INSTANCE_PATH", data_home / "footprint")).resolve()
 
 
 def brightway_dir(instance: Path | None = None) -> Path:
@@ -33,9 +33,17 @@ def ensure_secret(instance: Path, name: str, env_var: str) -> str:
     path = instance / name
     if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
+        # Write a private temporary file, then link it into place: a process starting at the
+        # same moment either wins the link or reads the complete secret of the one that did.
+        fd, temporary = tempfile.mkstemp(dir=instance, prefix=f".{name}.")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
     return path.read_text().strip()
 
 

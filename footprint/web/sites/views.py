@@ -29,32 +29,29 @@ def index():
                            current_user.organisation_id), regions=load_grid_regions())
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@role_required("applicant")
-def new():
-    form = SiteForm()
-    if form.validate_on_submit():
-        site = Site(organisation_id=current_user.organisation_id, name="", grid_region="")
-        _apply(form, site)
-        db.session().add(site)
-        db.session().commit()
-        flash(_("Site saved."), "success")
-        return redirect(url_for(".index"))
-    return render_template("sites/form.html", form=form, site=None)
-
-
-@bp.route("/<int:site_id>/edit", methods=["GET", "POST"])
-@role_required("applicant")
-def edit(site_id: int):
-    site = owned(Site, site_id)
+def _site_view(site: Site | None):
+    """Shared by adding and editing a site: validate, store, or show the form again."""
     form = SiteForm(obj=site)
     if form.validate_on_submit():
+        site = site or Site(organisation_id=current_user.organisation_id, name="", grid_region="")
         _apply(form, site)
         db.session().add(site)
         db.session().commit()
         flash(_("Site saved."), "success")
         return redirect(url_for(".index"))
     return render_template("sites/form.html", form=form, site=site)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("applicant")
+def new():
+    return _site_view(None)
+
+
+@bp.route("/<int:site_id>/edit", methods=["GET", "POST"])
+@role_required("applicant")
+def edit(site_id: int):
+    return _site_view(owned(Site, site_id))
 
 
 @bp.post("/<int:site_id>/delete")

@@ -40,6 +40,7 @@ def empty_database(tmp_path: Path) -> str:
     from footprint.db import metadata
 
     engine = create_engine(TEST_DATABASE_URL)
+    assert engine.dialect.name == "postgresql", TEST_DATABASE_URL
     metadata().drop_all(engine)
     engine.dispose()
     return TEST_DATABASE_URL

@@ -17,26 +17,33 @@ WATER_TO_AIR = (BIOSPHERE3, "075e433b-4be4-448e-9510-9a5029c1ce94")
 # Supplier PCFs give biogenic emissions as CO2e already; IPCC 2021 has no flow for that.
 BIOGENIC_CO2E = (PLATFORM_FLOWS, "co2e-biogenic")
 
-# Spec name -> (flow key, label). Names are matched case-insensitively.
+# Spec name -> (flow key, label). Specs may write the names in any case (see `gas_name`).
 GASES: dict[str, tuple[tuple[str, str], str]] = {
-    "co2": (CO2_FOSSIL, "Carbon dioxide, fossil"),
-    "co2-fossil": (CO2_FOSSIL, "Carbon dioxide, fossil"),
-    "co2-land-use": (CO2_LAND_USE, "Carbon dioxide, from soil or biomass stock"),
-    "ch4": (CH4_FOSSIL, "Methane, fossil"),
-    "ch4-fossil": (CH4_FOSSIL, "Methane, fossil"),
-    "ch4-biogenic": ((BIOSPHERE3, "da1157e2-7593-4dfd-80dd-a3449b37a4d8"), "Methane, non-fossil"),
-    "n2o": (N2O, "Dinitrogen monoxide"),
-    "hfc-134a": ((BIOSPHERE3, "e87f039d-d9ce-4242-ac18-c9284cc80f3d"),
+    "CO2": (CO2_FOSSIL, "Carbon dioxide, fossil"),
+    "CO2-fossil": (CO2_FOSSIL, "Carbon dioxide, fossil"),
+    "CO2-land-use": (CO2_LAND_USE, "Carbon dioxide, from soil or biomass stock"),
+    "CH4": (CH4_FOSSIL, "Methane, fossil"),
+    "CH4-fossil": (CH4_FOSSIL, "Methane, fossil"),
+    "CH4-biogenic": ((BIOSPHERE3, "da1157e2-7593-4dfd-80dd-a3449b37a4d8"), "Methane, non-fossil"),
+    "N2O": (N2O, "Dinitrogen monoxide"),
+    "HFC-134a": ((BIOSPHERE3, "e87f039d-d9ce-4242-ac18-c9284cc80f3d"),
                  "Ethane, 1,1,1,2-tetrafluoro-, HFC-134a"),
-    "hfc-32": ((BIOSPHERE3, "151212b4-079b-43a2-96d5-a6eef59166ac"), "Methane, difluoro-, HFC-32"),
-    "hfc-125": ((BIOSPHERE3, "281e1011-f121-4d5b-ad4d-22d562b2c2cd"),
+    "HFC-32": ((BIOSPHERE3, "151212b4-079b-43a2-96d5-a6eef59166ac"), "Methane, difluoro-, HFC-32"),
+    "HFC-125": ((BIOSPHERE3, "281e1011-f121-4d5b-ad4d-22d562b2c2cd"),
                 "Ethane, pentafluoro-, HFC-125"),
-    "hfc-23": ((BIOSPHERE3, "e5ba3517-a93f-422e-9ce2-f1007fcf6c06"), "Methane, trifluoro-, HFC-23"),
-    "cf4": ((BIOSPHERE3, "33681770-a0e1-4ce8-93c3-941fd607fa5f"), "Methane, tetrafluoro-, R-14"),
-    "c2f6": ((BIOSPHERE3, "acc39720-dda7-4b3a-80c7-c6394cad4191"), "Ethane, hexafluoro-, HFC-116"),
-    "sf6": ((BIOSPHERE3, "35d1dff5-b535-4628-9826-4a8fce08a1f2"), "Sulfur hexafluoride"),
-    "nf3": ((BIOSPHERE3, "e79e03c3-5b19-45f6-b3f3-bf710c6663d2"), "Nitrogen fluoride"),
+    "HFC-23": ((BIOSPHERE3, "e5ba3517-a93f-422e-9ce2-f1007fcf6c06"), "Methane, trifluoro-, HFC-23"),
+    "CF4": ((BIOSPHERE3, "33681770-a0e1-4ce8-93c3-941fd607fa5f"), "Methane, tetrafluoro-, R-14"),
+    "C2F6": ((BIOSPHERE3, "acc39720-dda7-4b3a-80c7-c6394cad4191"), "Ethane, hexafluoro-, HFC-116"),
+    "SF6": ((BIOSPHERE3, "35d1dff5-b535-4628-9826-4a8fce08a1f2"), "Sulfur hexafluoride"),
+    "NF3": ((BIOSPHERE3, "e79e03c3-5b19-45f6-b3f3-bf710c6663d2"), "Nitrogen fluoride"),
 }
+_BY_LOWER_CASE = {name.lower(): name for name in GASES}
+
+
+def gas_name(text: str) -> str | None:
+    """The canonical spelling of a gas name written in any case, or None if unknown."""
+    return _BY_LOWER_CASE.get(text.strip().lower())
+
 
 # Factor-row column -> flow it is modelled as (see datasets/README.md).
 COLUMN_FLOWS = {

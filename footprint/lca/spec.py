@@ -193,7 +193,13 @@ def parse_spec(data: object) -> ProductSpec:
     try:
         return ProductSpec.model_validate(data)
     except ValidationError as exc:
-        raise SpecError([f"{_location(e['loc'], data)}: {e['msg']}" for e in exc.errors()]) from None
+        raise SpecError([f"{_location(e['loc'], data)}: {message(e)}" for e in exc.errors()]) \
+            from None
+
+
+def message(error: dict) -> str:
+    """A pydantic error message without pydantic's "Value error, " prefix for our own checks."""
+    return error["msg"].removeprefix("Value error, ")
 
 
 def load_spec_file(path: Path) -> ProductSpec:
@@ -281,11 +287,11 @@ def check_line(line: Line, boundary: str, catalogue: Catalogue,
                               f"factor '{reference}' is a credit (negative emissions) and may "
                               f"only be used at end of life", reference=reference)
     elif kind == "emission":
-        if reference.lower() not in flows.GASES:
+        if flows.gas_name(reference) is None:
             raise LineProblem("reference", "unknown_gas",
                               f"unknown gas '{reference}' (known: {', '.join(flows.GASES)})",
                               reference=reference)
-        reference, target_unit = reference.lower(), "kg"
+        reference, target_unit = flows.gas_name(reference), "kg"
     else:
         if reference not in WATER_KINDS:
             raise LineProblem("reference", "unknown_water_kind", f"unknown water kind "

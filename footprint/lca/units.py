@@ -12,6 +12,7 @@ import pint
 
 _registry = pint.UnitRegistry()
 _registry.define("piece = [count] = pcs = pc = unit_piece")
+_registry.define("wan_kWh = 10000 * kWh")  # 万千瓦时, as on Chinese energy statistics
 
 _ALIASES = {
     "m3": "m**3",
@@ -29,7 +30,13 @@ _ALIASES = {
     "ton": "t", "tons": "t", "tonne": "t", "tonnes": "t", "mt": "t", "MT": "t", "吨": "t",
     "千克": "kg", "公斤": "kg", "克": "g",
     "千瓦时": "kWh", "兆瓦时": "MWh",
-    "Nm3": "m**3", "立方米": "m**3", "升": "liter",
+    "Nm3": "m**3", "Nm³": "m**3", "立方米": "m**3", "方": "m**3", "升": "liter", "毫升": "mL",
+    "万千瓦时": "wan_kWh", "吨公里": "t*km", "吨·公里": "t*km",
+    "台": "piece", "套": "piece", "只": "piece", "片": "piece", "块": "piece", "PCS": "piece",
+    "Pcs": "piece",
+    # upper- and mixed-case spellings seen on invoices (pint itself is case-sensitive)
+    "KG": "kg", "Kg": "kg", "KWH": "kWh", "kwh": "kWh", "Kwh": "kWh", "KWh": "kWh",
+    "MWH": "MWh", "mwh": "MWh", "M3": "m**3", "TKM": "t*km",
     "度": "kWh",
     "件": "piece",
     "个": "piece",

@@ -64,3 +64,11 @@ class Line(SQLModel, table=True):
     @property
     def is_allocated(self) -> bool:
         return self.annual_amount is not None
+
+    @property
+    def amount_per_unit(self) -> float:
+        """The amount per functional unit, allocated from plant-level data where given."""
+        if not self.is_allocated:
+            return self.amount
+        return (self.annual_amount * self.product_quantity / self.plant_quantity
+                / self.units_per_year)

@@ -133,7 +133,11 @@ def _csv_rows(data: bytes) -> list[tuple[int, list]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportRejected([Issue(0, "", "encoding", "the CSV file is not UTF-8 text")]) from None
+        try:  # Excel on Chinese Windows saves CSV as GBK
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ImportRejected([Issue(0, "", "encoding", "the CSV file is neither UTF-8 nor "
+                                        "GBK text")]) from None
     try:
         return list(enumerate(csv.reader(io.StringIO(text)), start=1))
     except csv.Error as exc:
@@ -195,7 +199,8 @@ def row_to_line(number: int, cells: list, issues: list[Issue]) -> dict | None:
     values = dict(zip(COLUMNS, list(cells) + [None] * len(COLUMNS)))
     before = len(issues)
     numbers = {c: _number(values[c], c, number, issues) for c in NUMBER_COLUMNS}
-    kind = _text(values["kind"]).lower()
+    kind = _text(values["kind"])
+    kind = KIND_NAMES_ZH.get(kind, kind.lower())
     if kind not in LINE_KINDS:
         issues.append(Issue(number, "kind", "unknown_kind", f"kind must be one of "
                             f"{', '.join(LINE_KINDS)}", {"kinds": ", ".join(LINE_KINDS)}))
@@ -210,7 +215,8 @@ def row_to_line(number: int, cells: list, issues: list[Issue]) -> dict | None:
                             "allocation columns are filled but annual_amount is empty"))
     if len(issues) > before:
         return None
-    line = {"stage": _text(values["stage"]), "name": _text(values["name"]),
+    stage = _text(values["stage"])
+    line = {"stage": STAGE_NAMES_ZH.get(stage, stage), "name": _text(values["name"]),
             "unit": _text(values["unit"]), kind: _text(values["reference"])}
     if numbers["annual_amount"] is not None:
         line["allocation"] = {"annual_amount": numbers["annual_amount"],
@@ -222,6 +228,12 @@ def row_to_line(number: int, cells: list, issues: list[Issue]) -> dict | None:
         line["amount"] = numbers["amount"]
     return line
 
+
+# The names the Chinese interface shows, accepted in the stage and kind columns as well.
+STAGE_NAMES_ZH = {"原材料与外购件": "materials", "上游运输": "inbound_transport",
+                  "生产制造": "manufacturing", "包装": "packaging", "分销": "distribution",
+                  "使用": "use", "废弃处置": "end_of_life"}
+KIND_NAMES_ZH = {"因子": "factor", "排放因子": "factor", "直接排放": "emission", "水": "water"}
 
 PYDANTIC_COLUMNS = {"basis": "allocation_basis", "factor": "reference", "emission": "reference",
                     "water": "reference"}
@@ -261,10 +273,10 @@ def instruction_rows() -> list[tuple[str, str]]:
     """Bilingual notes for the template's Instructions sheet."""
     return [
         ("column / 列", "meaning / 含义"),
-        ("stage / 阶段", "one of: " + ", ".join(STAGES)),
+        ("stage / 阶段", "one of: " + ", ".join(STAGES) + " / 或：" + "、".join(STAGE_NAMES_ZH)),
         ("name / 名称", "line name, e.g. steel housing / 行名称，例如 钢外壳"),
-        ("kind / 类型", "factor (dataset or supplier factor code / 因子代码), emission (gas / 直接排放气体), "
-                        "water (水)"),
+        ("kind / 类型", "factor / 因子 (dataset or supplier factor code / 因子代码), "
+                        "emission / 直接排放 (gas / 气体), water / 水"),
         ("reference / 引用", "factor: a code from the Factors sheet or a supplier factor code; "
                              "emission: " + ", ".join(sorted(flows.GASES)) + "; water: "
                              + ", ".join(WATER_KINDS)),

@@ -50,6 +50,23 @@ PROBLEM_MESSAGES = {
 }
 
 
+# Messages of footprint.lca's own pydantic checks, so that forms and imports can translate them.
+VALIDATION_MESSAGES = {
+    "must be a finite number, zero or more": _l("must be a finite number, zero or more"),
+    "must be a finite number above zero": _l("must be a finite number above zero"),
+    "must be a finite number": _l("must be a finite number"),
+    "give either 'amount' per functional unit or an 'allocation' of plant-level annual data":
+        _l("give either an amount per functional unit or plant-level annual data"),
+    "allocation: the product's quantity exceeds the plant's":
+        _l("the product's annual output exceeds the plant's"),
+}
+
+
+def validation_message(text: str) -> str:
+    text = text.removeprefix("Value error, ")
+    return str(VALIDATION_MESSAGES.get(text, text))
+
+
 def problem_message(problem) -> str:
     template = PROBLEM_MESSAGES.get(problem.code)
     return str(template) % problem.params if template else str(problem)

@@ -42,10 +42,15 @@ def test_unit_conversions_reach_the_factor_unit():
         line(amount=0.5, unit="mt"),                      # metric tonne, not a millitonne
         line(amount=2, unit="吨"),                        # 2 t = 2000 kg
         line(amount=3, unit="公斤"),                      # 3 kg
+        line(amount=4, unit="KG"),                        # 4 kg
+        line(stage="manufacturing", factor="elec-cn-lca-2024", amount=2, unit="万千瓦时"),
+        # 2 x 10,000 kWh = 20,000 kWh
+        line(stage="inbound_transport", factor="truck-heavy-diesel", amount=5, unit="吨公里"),
+        line(stage="manufacturing", factor=None, water="withdrawal", amount=2, unit="方"),
     )), CATALOGUE)
     assert [round(l.flow_amount, 9) for l in lines] == [2.5, 3.0, 1500.0, 0.5, 7.0, 2.0,
                                                         0.25, -0.1, 0.003, 500.0, 500.0,
-                                                        2000.0, 3.0]
+                                                        2000.0, 3.0, 4.0, 20000.0, 5.0, 2.0]
 
 
 @pytest.mark.parametrize("bad, expected", [
@@ -114,13 +119,13 @@ def test_plant_level_allocation_gives_the_amount_per_unit():
 def test_line_needs_amount_or_allocation_not_both():
     allocation = {"annual_amount": 10, "basis": "units", "product_quantity": 1,
                   "plant_quantity": 2, "units_per_year": 1}
-    assert problems(spec(line(amount=None)))[0].startswith("lines[0] (part): Value error, give "
-                                                           "either 'amount'")
-    assert problems(spec(line(allocation=allocation)))[0].startswith("lines[0] (part): Value "
-                                                                     "error, give either")
+    assert problems(spec(line(amount=None)))[0].startswith("lines[0] (part): give either "
+                                                           "'amount'")
+    assert problems(spec(line(allocation=allocation)))[0].startswith("lines[0] (part): give "
+                                                                     "either")
     bad = dict(allocation, plant_quantity=0)
     assert problems(spec(line(amount=None, allocation=bad)))[0].startswith(
-        "lines[0] (part).allocation.plant_quantity: Value error, must be a finite number above")
+        "lines[0] (part).allocation.plant_quantity: must be a finite number above")
 
 
 def test_credits_only_at_end_of_life():
@@ -145,4 +150,4 @@ def test_more_water_discharged_than_withdrawn_is_refused():
 def test_supplier_fossil_carbon_and_water_may_not_be_negative(field):
     data = spec(line(factor="acme", unit="piece"))
     data["factors"] = [{"code": "acme", "name": "A", "unit": "piece", "source": "s", field: -1}]
-    assert problems(data)[0].startswith(f"factors[0].{field}: Value error, must be a finite")
+    assert problems(data)[0].startswith(f"factors[0].{field}: must be a finite")

@@ -151,3 +151,13 @@ def test_html_in_names_is_escaped(client, applicant):
         page = client.get(url).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_allocated_line_is_listed_per_functional_unit(client, applicant):
+    add_line(client, stage="manufacturing", name="plant electricity", factor="elec-cn-lca-2024",
+             unit="kWh", amount="", allocated="y", annual_amount="1200000",
+             allocation_basis="mass", product_quantity="300", plant_quantity="1000",
+             units_per_year="50000")
+    page = client.get("/products/1").get_data(as_text=True)
+    # 1,200,000 x 300 / 1000 / 50,000 = 7.2 kWh per unit
+    assert "7.200" in page and "allocated from 1,200,000.00 per year, By mass" in page

@@ -177,3 +177,23 @@ def test_workbook_that_unpacks_too_large_is_refused():
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         target.writestr("xl/sharedStrings.xml", b"0" * (spreadsheet.MAX_UNPACKED_BYTES + 1))
     assert issues("bomb.xlsx", buffer.getvalue()) == [(0, "", "too_large_unpacked")]
+
+
+def test_gbk_csv_with_chinese_stage_and_kind_names():
+    text = (",".join(HEADER) + "\n"
+            + "原材料与外购件,钢外壳,因子,steel-bof,2.5,公斤\n"
+            + "生产制造,制冷剂泄漏,直接排放,HFC-134a,1,克\n")
+    assert check("lines.csv", text.encode("gbk")) == [
+        {"stage": "materials", "name": "钢外壳", "unit": "公斤", "factor": "steel-bof",
+         "amount": 2.5},
+        {"stage": "manufacturing", "name": "制冷剂泄漏", "unit": "克", "emission": "HFC-134a",
+         "amount": 1.0}]
+
+
+def test_import_problems_are_translated(client, applicant):
+    client.get("/language/zh")
+    data = workbook(["materials", "x", "factor", "steel-bof", -1, "kg"])
+    page = client.post("/products/1/import", data={"file": (io.BytesIO(data), "l.xlsx")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "第 2 行，E 列（amount）：" in page and "Value error" not in page
+    assert "必须为有限数值" in page  # "must be a finite number, zero or more" in Chinese

@@ -9,7 +9,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from ...lca.dataset import catalogue
 from ...lca.spec import STAGES, Line as SpecLine, LineProblem, check_line
 from ..labels import (BASIS_LABELS, BOUNDARY_LABELS, GAS_LABELS, KIND_LABELS, STAGE_LABELS,
-                      WATER_LABELS, WATER_REGION_LABELS, problem_message)
+                      WATER_LABELS, WATER_REGION_LABELS, problem_message,
+                      validation_message)
 
 
 def finite(form, field):
@@ -152,7 +153,7 @@ class LineForm(FlaskForm):
             for error in exc.errors():
                 field = getattr(self, str(error["loc"][-1]), None) if error["loc"] else None
                 field = field or fallback
-                field.errors.append(_l("check this value: %(problem)s", problem=error["msg"]))
+                field.errors.append(validation_message(error["msg"]))
             return False
         except LineProblem as problem:
             field = {"reference": {"factor": self.factor, "emission": self.gas,

@@ -8,7 +8,7 @@ from ...products import operations, spreadsheet
 from ...products.models import Line, Product
 from ..access import owned, role_required
 from ..downloads import XLSX, attachment
-from ..labels import PROBLEM_MESSAGES
+from ..labels import PROBLEM_MESSAGES, validation_message
 from . import bp
 
 TEMPLATE_EXAMPLES = [
@@ -26,12 +26,11 @@ ISSUE_MESSAGES = {
     "file_type": _l("the file must be an .xlsx workbook or a .csv file"),
     "header": _l("the first row must be the header: %(columns)s"),
     "too_many_rows": _l("the file has more than %(max)s rows"),
-    "encoding": _l("the CSV file is not UTF-8 text"),
+    "encoding": _l("the CSV file is neither UTF-8 nor GBK text"),
     "malformed": _l("the file cannot be read (%(detail)s)"),
     "not_a_number": _l("'%(value)s' is not a number"),
     "not_finite": _l("must be a finite number"),
     "unknown_kind": _l("kind must be one of %(kinds)s"),
-    "invalid": _l("invalid value: %(detail)s"),
     "empty": _l("the file has no lines"),
     "too_large_unpacked": _l("the workbook unpacks to more than %(mb)s MB"),
     "amount_and_annual": _l("give either amount or annual_amount, not both"),
@@ -41,7 +40,10 @@ ISSUE_MESSAGES = {
 
 def issue_text(issue: spreadsheet.Issue) -> str:
     template = ISSUE_MESSAGES.get(issue.code)
-    message = str(template) % issue.params if template else issue.message
+    if issue.code == "invalid":
+        message = validation_message(issue.params["detail"])
+    else:
+        message = str(template) % issue.params if template else issue.message
     if issue.row and issue.column:
         return _("Row %(row)s, column %(letter)s (%(column)s): %(message)s", row=issue.row,
                  letter=spreadsheet.column_letter(issue.column), column=issue.column,

@@ -24,7 +24,9 @@
   let timer = null;
   function search() {
     const query = factor.value.trim();
-    if (query.length < 2) { results.replaceChildren(); return; }
+    // one Chinese character (钢, 铝, 铜) is already a meaningful query; one Latin letter is not
+    const shortest = /[^\x00-\x7F]/.test(query) ? 1 : 2;
+    if (query.length < shortest) { results.replaceChildren(); return; }
     fetch(factor.dataset.searchUrl + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
       .then((response) => response.json())
       .then((rows) => {

@@ -21,9 +21,10 @@ def cli():
 def compute(spec_path: Path, as_json: bool):
     """Assess the product described in SPEC_PATH (JSON or YAML)."""
     from .lca import SpecError, assess, load_spec_file
+    from .lca.dataset import catalogue
 
     try:
-        result = assess(load_spec_file(spec_path), config.brightway_dir())
+        result = assess(load_spec_file(spec_path, catalogue()), config.brightway_dir())
     except SpecError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)

@@ -186,15 +186,43 @@ def _line_name(data: dict, index: int) -> str:
         return ""
 
 
-def parse_spec(data: object) -> ProductSpec:
-    """Structural validation of a dict (from JSON, YAML or a form)."""
+def parse_spec(data: object, catalogue: "Catalogue | None" = None) -> ProductSpec:
+    """Structural validation of a dict (from JSON, YAML or a form).
+
+    With a catalogue, a spec that fails also gets the catalogue problems of its well-formed
+    lines (unknown factor, unit, stage), so that one round of fixes is enough.
+    """
     if not isinstance(data, dict):
         raise SpecError(["spec: must be an object with 'product' and 'lines'"])
     try:
         return ProductSpec.model_validate(data)
     except ValidationError as exc:
-        raise SpecError([f"{_location(e['loc'], data)}: {message(e)}" for e in exc.errors()]) \
-            from None
+        problems = [f"{_location(e['loc'], data)}: {message(e)}" for e in exc.errors()]
+        if catalogue is not None:
+            problems += _problems_of_well_formed_lines(data, catalogue)
+        raise SpecError(problems) from None
+
+
+def _problems_of_well_formed_lines(data: dict, catalogue: "Catalogue") -> list[str]:
+    product = data.get("product") if isinstance(data.get("product"), dict) else {}
+    boundary = product.get("boundary", "cradle-to-gate")
+    boundary = boundary if boundary in BOUNDARY_STAGES else "cradle-to-grave"
+    factors = data.get("factors") if isinstance(data.get("factors"), list) else []
+    custom_units = {f["code"]: f["unit"] for f in factors
+                    if isinstance(f, dict) and isinstance(f.get("code"), str)
+                    and isinstance(f.get("unit"), str)}
+    lines = data.get("lines") if isinstance(data.get("lines"), list) else []
+    problems = []
+    for index, raw in enumerate(lines):
+        try:
+            line = Line.model_validate(raw)
+        except ValidationError:
+            continue  # reported above
+        try:
+            check_line(line, boundary, catalogue, custom_units)
+        except LineProblem as problem:
+            problems.append(f"lines[{index}] ({line.name}): {problem}")
+    return problems
 
 
 def message(error: dict) -> str:
@@ -202,13 +230,13 @@ def message(error: dict) -> str:
     return error["msg"].removeprefix("Value error, ")
 
 
-def load_spec_file(path: Path) -> ProductSpec:
+def load_spec_file(path: Path, catalogue: "Catalogue | None" = None) -> ProductSpec:
     text = Path(path).read_text(encoding="utf-8")
     try:
         data = json.loads(text) if Path(path).suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise SpecError([f"{Path(path).name}: not valid JSON/YAML: {exc}"]) from None
-    return parse_spec(data)
+    return parse_spec(data, catalogue)
 
 
 def resolve(spec: ProductSpec, catalogue: Catalogue) -> list[ResolvedLine]:

@@ -151,3 +151,16 @@ def test_supplier_fossil_carbon_and_water_may_not_be_negative(field):
     data = spec(line(factor="acme", unit="piece"))
     data["factors"] = [{"code": "acme", "name": "A", "unit": "piece", "source": "s", field: -1}]
     assert problems(data)[0].startswith(f"factors[0].{field}: must be a finite")
+
+
+def test_structural_and_catalogue_problems_come_in_one_report():
+    data = spec(line(name="negative", amount=-1),
+                line(name="mystery", factor="unobtainium"),
+                line(name="wrong unit", unit="kWh"))
+    with pytest.raises(SpecError) as info:
+        parse_spec(data, CATALOGUE)
+    assert info.value.problems == [
+        "lines[0] (negative).amount: must be a finite number, zero or more",
+        "lines[1] (mystery): unknown factor 'unobtainium'",
+        "lines[2] (wrong unit): unit 'kWh' cannot be converted to 'kg'",
+    ]

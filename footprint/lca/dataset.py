@@ -143,7 +143,18 @@ def _factor(where: str, row: dict, file: str) -> Factor:
     )
 
 
+def _stamp(paths) -> tuple:
+    """Changes whenever one of the files does: part of the cache keys below."""
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+
+
 def load_factors(datasets_dir: Path = DATASETS_DIR) -> dict[str, Factor]:
+    """Every factor row by code; read again only when a file changed. Callers must not mutate."""
+    return _load_factors(datasets_dir, _stamp(factor_files(datasets_dir)))
+
+
+@lru_cache(maxsize=8)
+def _load_factors(datasets_dir: Path, _files: tuple) -> dict[str, Factor]:
     factors: dict[str, Factor] = {}
     for path in factor_files(datasets_dir):
         for where, row in _read_rows(path):
@@ -156,6 +167,11 @@ def load_factors(datasets_dir: Path = DATASETS_DIR) -> dict[str, Factor]:
 
 
 def load_aware(datasets_dir: Path = DATASETS_DIR) -> dict[str, AwareFactor]:
+    return _load_aware(datasets_dir, _stamp([aware_file(datasets_dir)]))
+
+
+@lru_cache(maxsize=8)
+def _load_aware(datasets_dir: Path, _files: tuple) -> dict[str, AwareFactor]:
     table = {}
     for where, row in _read_rows(aware_file(datasets_dir)):
         table[row["region"]] = AwareFactor(
@@ -167,13 +183,23 @@ def load_aware(datasets_dir: Path = DATASETS_DIR) -> dict[str, AwareFactor]:
 
 
 def load_grid_regions(datasets_dir: Path = DATASETS_DIR) -> dict[str, GridRegion]:
+    return _load_grid_regions(datasets_dir, _stamp([datasets_dir / "grid_regions.csv"]))
+
+
+@lru_cache(maxsize=8)
+def _load_grid_regions(datasets_dir: Path, _files: tuple) -> dict[str, GridRegion]:
     return {row["code"]: GridRegion(**row)
             for _, row in _read_rows(datasets_dir / "grid_regions.csv")}
 
 
-@lru_cache(maxsize=4)
 def catalogue(datasets_dir: Path = DATASETS_DIR) -> Catalogue:
     """What specs may refer to, read from the files alone (no Brightway needed)."""
+    files = _stamp([*factor_files(datasets_dir), aware_file(datasets_dir)])
+    return _catalogue(datasets_dir, files)
+
+
+@lru_cache(maxsize=4)
+def _catalogue(datasets_dir: Path, _files: tuple) -> Catalogue:
     factors = load_factors(datasets_dir)
     return Catalogue(
         factor_units={code: f.unit for code, f in factors.items()},

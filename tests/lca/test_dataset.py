@@ -98,3 +98,11 @@ def test_changed_dataset_triggers_one_rebuild(assessor, bw_dir, monkeypatch):
         assert builds == [1] and project.built_version() == "changed-version"
     finally:
         stamp.write_text(kept)
+
+
+def test_reading_is_cached_until_a_file_changes(datasets_copy):
+    first = load_factors(datasets_copy)
+    assert load_factors(datasets_copy) is first  # no second read of unchanged files
+    path = datasets_copy / "factors" / "waste.csv"
+    path.write_text(path.read_text().replace("583.87", "583.875"))  # size changes too
+    assert load_factors(datasets_copy)["landfill-msw-cn"].gases["co2e_fossil"] == 583.875

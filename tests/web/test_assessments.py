@@ -11,7 +11,6 @@ from sqlmodel import select
 
 from footprint import db
 from footprint.assessments.models import Assessment
-from footprint.lca import parse_spec
 from tests.helpers import add_line
 
 REL = 1e-6

@@ -1,5 +1,4 @@
 """Sites, products, lines and supplier factors through the forms."""
-import math
 
 import pytest
 from sqlmodel import select

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from ...lca.dataset import catalogue
 from ...lca.spec import STAGES, Line as SpecLine, LineProblem, check_line
+from ...lca.units import is_known
 from ..labels import (BASIS_LABELS, BOUNDARY_LABELS, GAS_LABELS, KIND_LABELS, STAGE_LABELS,
                       WATER_LABELS, WATER_REGION_LABELS, problem_message,
                       validation_message)
@@ -77,12 +78,10 @@ class SupplierFactorForm(FlaskForm):
             raise ValidationError(_l("this code is a dataset factor; choose another"))
         if code in self._taken:
             raise ValidationError(_l("this product already has a factor with this code"))
-        from ...lca.units import UnitError, conversion_factor
-        try:
-            conversion_factor(self.unit.data or "", self.unit.data or "")
-        except UnitError:
-            self.unit.errors.append(_l("unknown unit '%(unit)s'", unit=self.unit.data))
-            raise ValidationError(_l("fix the unit below"))
+
+    def validate_unit(self, field):
+        if not is_known(field.data or ""):
+            raise ValidationError(_l("unknown unit '%(unit)s'", unit=field.data))
 
 
 class LineForm(FlaskForm):

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import config
+from .accounts.roles import OrganisationKind, Role
 
 
 @click.group()
@@ -103,7 +104,7 @@ def serve(host: str, port: int, demo: bool):
 
 
 @cli.command("create-user")
-@click.option("--role", type=click.Choice(["certifier", "admin"]), required=True)
+@click.option("--role", type=click.Choice([Role.CERTIFIER.value, Role.ADMIN.value]), required=True)
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--organisation", required=True, help="Organisation name (created if new).")
@@ -122,20 +123,39 @@ def create_user(role, email, name, organisation, credit_code, password):
     with app.app_context():
         session = db.session()
         try:
-            kind = "certification_body" if role == "certifier" else "platform"
+            kind = OrganisationKind.for_role(Role(role))
             existing = operations.find_organisation_by_code(session, credit_code)
-            if existing and existing.kind != kind:
-                raise operations.AccountError(
-                    "credit_code", f"that organisation is a {existing.kind}, not a {kind}")
             if existing:
                 user = operations.create_user(session, organisation=existing, name=name,
-                                              email=email, password=password, role=role)
+                                              email=email, password=password, role=Role(role))
             else:
                 user = operations.register_organisation(
                     session, name=organisation, credit_code=credit_code, address="",
                     user_name=name, email=email, password=password, kind=kind)
         except operations.AccountError as exc:
             session.rollback()
-            raise click.ClickException(f"{exc.field}: {exc}") from None
+            raise click.ClickException(str(exc)) from None
         session.commit()
         click.echo(f"created {user.role} {user.email}")
+
+
+@cli.group()
+def audit():
+    """The append-only, hash-chained audit log."""
+
+
+@audit.command("verify")
+def audit_verify():
+    """Walk the audit chain: exit 0 with the count if intact, 1 and the first broken row if not."""
+    from . import create_app, db
+    from .audit.operations import verify_database
+
+    app = create_app()
+    with app.app_context():
+        check = verify_database(db.session())
+    if check.intact:
+        click.echo(f"audit chain intact: {check.count} events")
+        return
+    click.echo(f"audit chain broken at event {check.broken_id}: {check.reason} "
+               f"({check.count} events before it are intact)", err=True)
+    sys.exit(1)

@@ -26,6 +26,7 @@ def metadata():
     """The tables of every domain, after importing each models module."""
     from .accounts import models as _accounts  # noqa: F401
     from .assessments import models as _assessments  # noqa: F401
+    from .audit import models as _audit  # noqa: F401
     from .products import models as _products  # noqa: F401
 
     return SQLModel.metadata
@@ -33,7 +34,16 @@ def metadata():
 
 def create_all(app: Flask) -> None:
     """Create the tables that are missing (a new instance); existing ones are left alone."""
-    metadata().create_all(app.extensions["db_engine"])
+    from sqlalchemy import inspect
+
+    from .audit import triggers
+
+    engine = app.extensions["db_engine"]
+    new = "audit_events" not in inspect(engine).get_table_names()
+    metadata().create_all(engine)
+    if new:
+        with engine.begin() as connection:
+            triggers.install(connection)
 
 
 def session() -> Session:

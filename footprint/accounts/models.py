@@ -8,8 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from ..timeutil import utcnow
 
-ROLES = ("applicant", "certifier", "admin")
-ORGANISATION_KINDS = ("manufacturer", "certification_body", "platform")
+from .roles import OrganisationKind, Role
 
 
 class Organisation(SQLModel, table=True):
@@ -18,7 +17,7 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=200)
     credit_code: str = Field(max_length=18, unique=True, index=True)
     address: str = Field(default="", max_length=300)
-    kind: str = Field(default="manufacturer", max_length=30)
+    kind: str = Field(default=OrganisationKind.MANUFACTURER, max_length=30)
     created_dt: datetime = Field(default_factory=utcnow)
 
 
@@ -29,7 +28,7 @@ class User(SQLModel, UserMixin, table=True):
     email: str = Field(max_length=254, unique=True, index=True)
     name: str = Field(max_length=120)
     password_hash: str = Field(max_length=300)
-    role: str = Field(default="applicant", max_length=20)
+    role: str = Field(default=Role.APPLICANT, max_length=20)
     locale: str = Field(default="", max_length=10)
     is_enabled: bool = True
     created_dt: datetime = Field(default_factory=utcnow)
@@ -40,7 +39,7 @@ class User(SQLModel, UserMixin, table=True):
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
 
 class Site(SQLModel, table=True):

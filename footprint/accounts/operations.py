@@ -1,18 +1,26 @@
-"""State changes of accounts. Functions flush; the request or command commits once."""
+"""Organisations, users and factory sites: reads, and every change with its audit event.
+
+Functions flush; the request or command commits once.
+"""
 from __future__ import annotations
 
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .models import ROLES, Organisation, Site, User
+from ..audit.operations import record, snapshot
+from ..errors import InputError, Location, StillInUse
+from .models import Organisation, Site, User
+from .roles import OrganisationKind, Role
 
 MIN_PASSWORD_LENGTH = 10
+SITE_FIELDS = ("name", "address", "grid_region", "annual_output", "output_unit", "land_area_m2")
 
 
-class AccountError(ValueError):
-    def __init__(self, field: str, message: str):
-        self.field = field
-        super().__init__(message)
+class AccountError(InputError):
+    """A refused account change; `field` names the form field, `code` the message."""
+
+    def __init__(self, field: str, message: str, code: str | None = None, **params):
+        super().__init__(message, code=code or field, location=Location(field=field), **params)
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
@@ -26,37 +34,48 @@ def find_organisation_by_code(session: Session, credit_code: str) -> Organisatio
 
 def register_organisation(session: Session, *, name: str, credit_code: str, address: str,
                           user_name: str, email: str, password: str,
-                          kind: str = "manufacturer") -> User:
-    """A new organisation with its first user, an applicant (or the role its kind implies)."""
+                          kind: OrganisationKind = OrganisationKind.MANUFACTURER,
+                          actor: User | None = None) -> User:
+    """A new organisation with its first user, of the role its kind implies. Without an actor
+    (self sign-up) the new user is recorded as the actor."""
+    kind = OrganisationKind(kind)
     if find_organisation_by_code(session, credit_code):
-        raise AccountError("credit_code", "an organisation with this credit code is registered")
+        raise AccountError("credit_code", "an organisation with this credit code is registered",
+                           code="credit_code_taken")
     organisation = Organisation(name=name.strip(), credit_code=credit_code.strip().upper(),
                                 address=address.strip(), kind=kind)
     session.add(organisation)
     session.flush()
-    role = {"manufacturer": "applicant", "certification_body": "certifier",
-            "platform": "admin"}[kind]
-    return create_user(session, organisation=organisation, name=user_name, email=email,
-                       password=password, role=role)
+    user = create_user(session, organisation=organisation, name=user_name, email=email,
+                       password=password, role=kind.role, actor=actor)
+    record(session, actor=actor or user, action="organisation.create", obj=organisation,
+           organisation_id=organisation.id, after=snapshot(organisation))
+    return user
 
 
 def create_user(session: Session, *, organisation: Organisation, name: str, email: str,
-                password: str, role: str) -> User:
-    if role not in ROLES:
-        raise AccountError("role", f"unknown role '{role}'")
+                password: str, role: Role, actor: User | None = None) -> User:
+    if role not in set(Role):
+        raise AccountError("role", f"unknown role '{role}'", code="unknown_role", role=role)
+    if role != OrganisationKind(organisation.kind).role:
+        raise AccountError("role", f"a {organisation.kind} has no {role} users",
+                           code="role_of_other_kind", role=role, kind=organisation.kind)
     if find_user_by_email(session, email):
-        raise AccountError("email", "this e-mail address already has an account")
+        raise AccountError("email", "this e-mail address already has an account",
+                           code="email_taken")
     check_password(password)
     user = User(organisation_id=organisation.id, name=name.strip(), email=email.strip().lower(),
-                password_hash=generate_password_hash(password), role=role)
+                password_hash=generate_password_hash(password), role=Role(role))
     session.add(user)
     session.flush()
+    record(session, actor=actor or user, action="user.create", obj=user, after=snapshot(user))
     return user
 
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters",
+                           code="password_too_short", min=MIN_PASSWORD_LENGTH)
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
@@ -68,16 +87,58 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
-def reset_password(session: Session, user: User, new_password: str) -> None:
+def reset_password(session: Session, user: User, new_password: str, *,
+                   actor: User | None = None) -> None:
     check_password(new_password)
     user.password_hash = generate_password_hash(new_password)
     session.add(user)
     session.flush()
+    record(session, actor=actor, action="user.reset_password", obj=user)
+
+
+def set_locale(session: Session, user: User, locale: str) -> None:
+    before = snapshot(user)
+    user.locale = locale
+    session.add(user)
+    session.flush()
+    record(session, actor=user, action="user.set_locale", obj=user, before=before,
+           after=snapshot(user))
 
 
 def sites_of(session: Session, organisation_id: int) -> list[Site]:
     return list(session.exec(select(Site).where(Site.organisation_id == organisation_id)
                              .order_by(Site.name)))
+
+
+def save_site(session: Session, actor: User, data: dict, *, organisation_id: int,
+              site: Site | None = None) -> Site:
+    """Add a site to the organisation (site=None) or change one."""
+    before = snapshot(site)
+    site = site or Site(organisation_id=organisation_id, name="", grid_region="")
+    for key in SITE_FIELDS:
+        value = data.get(key)
+        setattr(site, key, value.strip() if isinstance(value, str) else value)
+    site.annual_output = float(site.annual_output or 0)
+    site.land_area_m2 = float(site.land_area_m2 or 0)
+    site.output_unit = site.output_unit or "piece"
+    session.add(site)
+    session.flush()
+    record(session, actor=actor, action="site.update" if before else "site.create", obj=site,
+           before=before, after=snapshot(site))
+    return site
+
+
+def delete_site(session: Session, actor: User, site: Site) -> None:
+    from ..products.models import Product
+
+    in_use = session.exec(select(Product).where(Product.site_id == site.id)).first()
+    if in_use is not None:
+        raise StillInUse(f"site {site.id} is used by product {in_use.name}",
+                         product=in_use.name)
+    before = snapshot(site)
+    session.delete(site)
+    session.flush()
+    record(session, actor=actor, action="site.delete", obj=site, before=before)
 
 
 _DUMMY_HASH = generate_password_hash("not a password of anyone")

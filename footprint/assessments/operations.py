@@ -1,12 +1,13 @@
 """Running, storing and comparing assessments. An Assessment row is never changed once stored."""
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 from sqlmodel import Session, select
 
+from ..audit.operations import record
+from ..canonical import sha256_hex
+from ..errors import IntegrityBroken
 from ..lca import assess, parse_spec
 from ..products.models import Product
 from ..products.operations import build_spec
@@ -20,26 +21,40 @@ def assessments_of(session: Session, product_id: int) -> list[Assessment]:
 
 
 def content_hash(spec: dict, result: dict) -> str:
-    canonical = json.dumps({"spec": spec, "result": result}, sort_keys=True,
-                           ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return sha256_hex({"spec": spec, "result": result})
 
 
-def run_assessment(session: Session, *, product: Product, user_id: int,
-                   bw_dir: Path) -> Assessment:
+def checked(assessment: Assessment) -> Assessment:
+    """The assessment, after checking that its content still matches its hash."""
+    if content_hash(assessment.spec, assessment.result) != assessment.content_hash:
+        raise IntegrityBroken(f"assessment {assessment.id}: stored content does not match its "
+                              "content hash", assessment_id=assessment.id)
+    return assessment
+
+
+def run_assessment(session: Session, actor, *, product: Product, bw_dir: Path) -> Assessment:
     """Assess the product as it is now and store the snapshot. Raises SpecError, storing nothing."""
     spec = build_spec(session, product)
     result = assess(parse_spec(spec), bw_dir).to_dict()
     assessment = Assessment(
         organisation_id=product.organisation_id, product_id=product.id,
-        product_version=product.version, user_id=user_id,
+        product_version=product.version, user_id=actor.id,
         spec=spec, result=result, dataset_version=result["dataset_version"],
         carbon_total=result["carbon"]["total"],
         water_consumption_m3=result["water"]["consumption_m3"],
         content_hash=content_hash(spec, result))
     session.add(assessment)
     session.flush()
+    record(session, actor=actor, action="assessment.create", obj=assessment,
+           after={"product_id": product.id, "content_hash": assessment.content_hash,
+                  "dataset_version": assessment.dataset_version,
+                  "carbon_total": assessment.carbon_total})
     return assessment
+
+
+def is_current(session: Session, product: Product, assessment: Assessment | None) -> bool:
+    """Whether the assessment was made from the product's data as it is now."""
+    return assessment is not None and assessment.spec == build_spec(session, product)
 
 
 TOTAL_KEYS = (("carbon", "total"), ("carbon", "fossil"), ("carbon", "biogenic"),

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Literal, Optional
 
 import yaml
+from pydantic_core import PydanticCustomError
 from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
                       model_validator)
 
+from ..errors import InputError, InputErrors, Location
 from . import flows
 from .units import UnitError, conversion_factor
 
@@ -29,20 +31,20 @@ BOUNDARY_STAGES = {
 WATER_KINDS = {"consumption": 1.0, "withdrawal": 1.0, "discharge": -1.0}
 
 
-class LineProblem(ValueError):
+class LineProblem(InputError):
     """A problem with one field of one line: `code` and `params` let a form translate it."""
 
     def __init__(self, field: str, code: str, message: str, **params):
-        self.field, self.code, self.params = field, code, params
-        super().__init__(message)
+        super().__init__(message, code=code, location=Location(field=field), **params)
 
 
-class SpecError(ValueError):
-    """An invalid spec; `problems` lists one message per bad field or line."""
+class SpecError(InputErrors):
+    """An invalid spec: `errors` holds one InputError per bad field or line (with its code and
+    location), `problems` the same as English text."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
+    def __init__(self, errors: list[InputError]):
+        super().__init__(errors)
+        self.problems = [str(error) for error in self.errors]
 
 
 class _Strict(BaseModel):
@@ -108,8 +110,14 @@ class Allocation(_Strict):
                                         "units_per_year")(_positive)
 
     def per_unit(self) -> float:
-        return (self.annual_amount * self.product_quantity / self.plant_quantity
-                / self.units_per_year)
+        return allocated_per_unit(self.annual_amount, self.product_quantity,
+                                  self.plant_quantity, self.units_per_year)
+
+
+def allocated_per_unit(annual_amount: float, product_quantity: float, plant_quantity: float,
+                       units_per_year: float) -> float:
+    """The amount per functional unit of plant-level annual data (see Allocation)."""
+    return annual_amount * product_quantity / plant_quantity / units_per_year
 
 
 class Line(_Strict):
@@ -128,10 +136,12 @@ class Line(_Strict):
     @model_validator(mode="after")
     def _amount_or_allocation(self):
         if (self.amount is None) == (self.allocation is None):
-            raise ValueError("give either 'amount' per functional unit or an 'allocation' of "
-                             "plant-level annual data")
+            raise PydanticCustomError(
+                "amount_or_allocation", "give either 'amount' per functional unit or an "
+                "'allocation' of plant-level annual data")
         if self.allocation and self.allocation.product_quantity > self.allocation.plant_quantity:
-            raise ValueError("allocation: the product's quantity exceeds the plant's")
+            raise PydanticCustomError("allocation_exceeds_plant",
+                                      "allocation: the product's quantity exceeds the plant's")
         return self
 
     def amount_per_unit(self) -> float:
@@ -165,18 +175,20 @@ class ResolvedLine:
     flow_amount: float  # in the unit of the factor / kg of gas / m3 of water (signed)
 
 
-def _location(loc: tuple, data: dict) -> str:
-    parts = []
+def _location(loc: tuple, data: dict) -> Location:
+    parts, line, line_name = [], None, ""
     for item in loc:
         if isinstance(item, int):
             parts[-1] = f"{parts[-1]}[{item}]"
             if parts[-1].startswith("lines[") and len(parts) == 1:
-                name = _line_name(data, item)
-                if name:
-                    parts[-1] += f" ({name})"
+                line, line_name = item, _line_name(data, item)
+                if line_name:
+                    parts[-1] += f" ({line_name})"
         else:
             parts.append(str(item))
-    return ".".join(parts) or "spec"
+    field = str(loc[-1]) if loc and not isinstance(loc[-1], int) else ""
+    return Location(field=field, line=line, line_name=line_name,
+                    path=".".join(parts) or "spec")
 
 
 def _line_name(data: dict, index: int) -> str:
@@ -186,6 +198,18 @@ def _line_name(data: dict, index: int) -> str:
         return ""
 
 
+# pydantic error types that mean something of our own in a spec, by location
+_CODES_BY_LOCATION = {("lines", "too_short"): "no_lines"}
+
+
+def _pydantic_problem(error: dict, data: dict) -> InputError:
+    loc = tuple(error["loc"])
+    code = _CODES_BY_LOCATION.get((*loc[-1:], error["type"]), error["type"])
+    params = {k: v for k, v in (error.get("ctx") or {}).items()
+              if isinstance(v, (str, int, float))}
+    return InputError(message(error), code=code, location=_location(loc, data), **params)
+
+
 def parse_spec(data: object, catalogue: "Catalogue | None" = None) -> ProductSpec:
     """Structural validation of a dict (from JSON, YAML or a form).
 
@@ -193,17 +217,18 @@ def parse_spec(data: object, catalogue: "Catalogue | None" = None) -> ProductSpe
     lines (unknown factor, unit, stage), so that one round of fixes is enough.
     """
     if not isinstance(data, dict):
-        raise SpecError(["spec: must be an object with 'product' and 'lines'"])
+        raise SpecError([InputError("must be an object with 'product' and 'lines'",
+                                    code="not_an_object", location=Location(path="spec"))])
     try:
         return ProductSpec.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{_location(e['loc'], data)}: {message(e)}" for e in exc.errors()]
+        problems = [_pydantic_problem(e, data) for e in exc.errors()]
         if catalogue is not None:
             problems += _problems_of_well_formed_lines(data, catalogue)
         raise SpecError(problems) from None
 
 
-def _problems_of_well_formed_lines(data: dict, catalogue: "Catalogue") -> list[str]:
+def _problems_of_well_formed_lines(data: dict, catalogue: "Catalogue") -> list[InputError]:
     product = data.get("product") if isinstance(data.get("product"), dict) else {}
     boundary = product.get("boundary", "cradle-to-gate")
     boundary = boundary if boundary in BOUNDARY_STAGES else "cradle-to-grave"
@@ -221,8 +246,15 @@ def _problems_of_well_formed_lines(data: dict, catalogue: "Catalogue") -> list[s
         try:
             check_line(line, boundary, catalogue, custom_units)
         except LineProblem as problem:
-            problems.append(f"lines[{index}] ({line.name}): {problem}")
+            problems.append(_on_line(problem, index, line.name))
     return problems
+
+
+def _on_line(problem: InputError, index: int, name: str) -> InputError:
+    """The same problem, located on line `index` of the spec."""
+    return InputError(problem.message, code=problem.code,
+                      location=Location(field=problem.field, line=index, line_name=name),
+                      **problem.params)
 
 
 def message(error: dict) -> str:
@@ -235,28 +267,33 @@ def load_spec_file(path: Path, catalogue: "Catalogue | None" = None) -> ProductS
     try:
         data = json.loads(text) if Path(path).suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise SpecError([f"{Path(path).name}: not valid JSON/YAML: {exc}"]) from None
+        raise SpecError([InputError(f"not valid JSON/YAML: {exc}", code="not_json_or_yaml",
+                                    location=Location(path=Path(path).name),
+                                    detail=str(exc))]) from None
     return parse_spec(data, catalogue)
 
 
 def resolve(spec: ProductSpec, catalogue: Catalogue) -> list[ResolvedLine]:
-    problems: list[str] = []
+    problems: list[InputError] = []
     custom_units = _check_custom_factors(spec, catalogue, problems)
     if spec.product.water_region not in catalogue.water_regions:
-        problems.append(f"product.water_region: unknown region '{spec.product.water_region}' "
-                        f"(known: {', '.join(sorted(catalogue.water_regions))})")
+        problems.append(InputError(
+            f"unknown region '{spec.product.water_region}' (known: "
+            f"{', '.join(sorted(catalogue.water_regions))})", code="unknown_water_region",
+            location=Location(field="water_region", path="product.water_region"),
+            region=spec.product.water_region))
     resolved = []
     for index, line in enumerate(spec.lines):
-        where = f"lines[{index}] ({line.name})"
         try:
             resolved.append(_resolve_line(index, line, spec.product.boundary, catalogue,
                                           custom_units))
-        except ValueError as exc:
-            problems.append(f"{where}: {exc}")
+        except LineProblem as problem:
+            problems.append(_on_line(problem, index, line.name))
     net_water = sum(line.flow_amount for line in resolved if line.kind == "water")
     if net_water < 0:
-        problems.append(f"lines: water discharged exceeds water withdrawn by {-net_water:g} m3 "
-                        f"per functional unit")
+        problems.append(InputError(
+            f"water discharged exceeds water withdrawn by {-net_water:g} m3 per functional unit",
+            code="net_water_negative", location=Location(path="lines"), excess=-net_water))
     if problems:
         raise SpecError(problems)
     return resolved
@@ -265,17 +302,22 @@ def resolve(spec: ProductSpec, catalogue: Catalogue) -> list[ResolvedLine]:
 def _check_custom_factors(spec, catalogue, problems) -> dict[str, str]:
     units: dict[str, str] = {}
     for index, factor in enumerate(spec.factors):
-        where = f"factors[{index}] ({factor.code})"
+        def problem(message: str, code: str, field: str, **params):
+            problems.append(InputError(message, code=code, location=Location(
+                field=field, path=f"factors[{index}] ({factor.code})"), code_value=factor.code,
+                **params))
         if factor.code in catalogue.factor_units:
-            problems.append(f"{where}: code is already a dataset factor; choose another code")
+            problem("code is already a dataset factor; choose another code", "dataset_code",
+                    "code")
         elif factor.code in units:
-            problems.append(f"{where}: duplicate code")
+            problem("duplicate code", "duplicate_code", "code")
         if factor.water_region not in catalogue.water_regions:
-            problems.append(f"{where}: unknown water_region '{factor.water_region}'")
+            problem(f"unknown water_region '{factor.water_region}'", "unknown_water_region",
+                    "water_region", region=factor.water_region)
         try:
             conversion_factor(factor.unit, factor.unit)
         except UnitError as exc:
-            problems.append(f"{where}: {exc}")
+            problem(exc.message, exc.code, "unit", unit=factor.unit)
         units[factor.code] = factor.unit
     return units
 
@@ -329,7 +371,7 @@ def check_line(line: Line, boundary: str, catalogue: Catalogue,
     try:
         factor = conversion_factor(line.unit, target_unit)
     except UnitError as exc:
-        raise LineProblem("unit", exc.code, str(exc), unit=line.unit,
+        raise LineProblem("unit", exc.code, exc.message, unit=line.unit,
                           target=target_unit) from None
     return kind, reference, sign * line.amount_per_unit() * factor
 

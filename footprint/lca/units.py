@@ -10,6 +10,8 @@ from functools import lru_cache
 
 import pint
 
+from ..errors import InputError, Location
+
 _registry = pint.UnitRegistry()
 _registry.define("piece = [count] = pcs = pc = unit_piece")
 _registry.define("wan_kWh = 10000 * kWh")  # 万千瓦时, as on Chinese energy statistics
@@ -43,12 +45,11 @@ _ALIASES = {
 }
 
 
-class UnitError(ValueError):
+class UnitError(InputError):
     """A unit that is unknown (code "unknown_unit") or not convertible ("unit_mismatch")."""
 
     def __init__(self, code: str, message: str):
-        self.code = code
-        super().__init__(message)
+        super().__init__(message, code=code, location=Location(field="unit"))
 
 
 def _expression(unit: str) -> str:

@@ -3,8 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from ..lca.spec import allocated_per_unit
 from ..timeutil import utcnow
 
 LINE_KINDS = ("factor", "emission", "water")
@@ -13,6 +15,7 @@ ALLOCATION_BASES = ("units", "mass", "economic")
 
 class Product(SQLModel, table=True):
     __tablename__ = "products"
+    __table_args__ = (UniqueConstraint("organisation_id", "name", "version"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisations.id", index=True)
     site_id: Optional[int] = Field(default=None, foreign_key="sites.id")
@@ -26,11 +29,16 @@ class Product(SQLModel, table=True):
     copied_from_id: Optional[int] = Field(default=None, foreign_key="products.id")
     created_dt: datetime = Field(default_factory=utcnow)
     updated_dt: datetime = Field(default_factory=utcnow)
+    # Set instead of deleting a product that has assessments: they must stay explainable.
+    archived_dt: Optional[datetime] = None
+    # Optimistic locking: a save names the lock_version it started from.
+    lock_version: int = 1
 
 
 class SupplierFactor(SQLModel, table=True):
     """A supplier-specific (primary data) factor, usable by code in the product's lines."""
     __tablename__ = "supplier_factors"
+    __table_args__ = (UniqueConstraint("product_id", "code"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     product_id: int = Field(foreign_key="products.id", index=True, ondelete="CASCADE")
     code: str = Field(max_length=80)
@@ -46,6 +54,7 @@ class SupplierFactor(SQLModel, table=True):
 
 class Line(SQLModel, table=True):
     __tablename__ = "lines"
+    __table_args__ = (UniqueConstraint("product_id", "position"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     product_id: int = Field(foreign_key="products.id", index=True, ondelete="CASCADE")
     position: int = 0
@@ -60,6 +69,7 @@ class Line(SQLModel, table=True):
     product_quantity: Optional[float] = None
     plant_quantity: Optional[float] = None
     units_per_year: Optional[float] = None
+    lock_version: int = 1
 
     @property
     def is_allocated(self) -> bool:
@@ -70,5 +80,5 @@ class Line(SQLModel, table=True):
         """The amount per functional unit, allocated from plant-level data where given."""
         if not self.is_allocated:
             return self.amount
-        return (self.annual_amount * self.product_quantity / self.plant_quantity
-                / self.units_per_year)
+        return allocated_per_unit(self.annual_amount, self.product_quantity,
+                                  self.plant_quantity, self.units_per_year)

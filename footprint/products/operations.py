@@ -1,27 +1,37 @@
-"""Products and their lines: editing, versions, and the ProductSpec they stand for.
+"""Products, their lines and supplier factors: reads, and every change with its audit event.
 
-Functions flush; the request commits once. `build_spec` is the single bridge from stored rows to
-the ProductSpec that `footprint.lca` assesses, the same shape the CLI reads.
+Functions flush; the request or command commits once. `build_spec` is the single bridge from
+stored rows to the ProductSpec that `footprint.lca` assesses, the same shape the CLI reads.
 """
 from __future__ import annotations
 
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from ..accounts.models import Site
-from ..lca.dataset import load_grid_regions
-from ..lca.spec import STAGES
+from ..audit.operations import record, snapshot
+from ..errors import ChangedMeanwhile, InputError, Location, StillInUse
+from ..lca.dataset import catalogue, load_grid_regions
+from ..lca.spec import BOUNDARY_STAGES, STAGES, Line as SpecLine, check_line
 from ..timeutil import utcnow
 from .models import Line, Product, SupplierFactor
+from .specs import FACTOR_FIELDS, factor_data, line_fields, spec_line
 
+PRODUCT_FIELDS = ("name", "model", "category", "functional_unit", "reference_flow", "boundary",
+                  "site_id")
+COPIED_FIELDS = ("organisation_id", *PRODUCT_FIELDS)
 LINE_COPY_FIELDS = ("position", "stage", "name", "kind", "reference", "amount", "unit",
                     "annual_amount", "allocation_basis", "product_quantity", "plant_quantity",
                     "units_per_year")
-FACTOR_COPY_FIELDS = ("code", "name", "unit", "co2e_fossil", "co2e_biogenic", "co2e_land_use",
-                      "water_m3", "water_region", "source")
 
 
-def products_of(session: Session, organisation_id: int) -> list[Product]:
-    return list(session.exec(select(Product).where(Product.organisation_id == organisation_id)
+# --- reads -------------------------------------------------------------------------------------
+
+def products_of(session: Session, organisation_id: int, *,
+                archived: bool = False) -> list[Product]:
+    archive_filter = Product.archived_dt.is_not(None) if archived else Product.archived_dt.is_(None)
+    return list(session.exec(select(Product).where(Product.organisation_id == organisation_id,
+                                                   archive_filter)
                              .order_by(Product.name, Product.version)))
 
 
@@ -36,33 +46,6 @@ def factors_of(session: Session, product_id: int) -> list[SupplierFactor]:
                              .order_by(SupplierFactor.code)))
 
 
-def next_position(session: Session, product_id: int) -> int:
-    return max((l.position for l in lines_of(session, product_id)), default=-1) + 1
-
-
-def touch(session: Session, product: Product) -> None:
-    product.updated_dt = utcnow()
-    session.add(product)
-
-
-def line_data(line: Line) -> dict:
-    """A stored line as a ProductSpec line."""
-    data = {"stage": line.stage, "name": line.name, "unit": line.unit, line.kind: line.reference}
-    if line.is_allocated:
-        data["allocation"] = {"annual_amount": line.annual_amount,
-                              "basis": line.allocation_basis,
-                              "product_quantity": line.product_quantity,
-                              "plant_quantity": line.plant_quantity,
-                              "units_per_year": line.units_per_year}
-    else:
-        data["amount"] = line.amount
-    return data
-
-
-def factor_data(factor: SupplierFactor) -> dict:
-    return {field: getattr(factor, field) for field in FACTOR_COPY_FIELDS}
-
-
 def water_region(session: Session, product: Product) -> str:
     site = session.get(Site, product.site_id) if product.site_id else None
     region = load_grid_regions().get(site.grid_region) if site else None
@@ -74,18 +57,96 @@ def build_spec(session: Session, product: Product) -> dict:
         "product": {"name": product.name, "functional_unit": product.functional_unit,
                     "boundary": product.boundary, "water_region": water_region(session, product)},
         "factors": [factor_data(f) for f in factors_of(session, product.id)],
-        "lines": [line_data(l) for l in lines_of(session, product.id)],
+        "lines": [spec_line(l) for l in lines_of(session, product.id)],
     }
 
 
-def copy_as_new_version(session: Session, product: Product) -> Product:
-    copy = Product(**{field: getattr(product, field) for field in (
-        "organisation_id", "site_id", "name", "model", "category", "functional_unit",
-        "reference_flow", "boundary")})
-    copy.version = 1 + max(p.version for p in session.exec(
-        select(Product).where(Product.organisation_id == product.organisation_id,
-                              Product.name == product.name)))
-    copy.copied_from_id = product.id
+# --- products ----------------------------------------------------------------------------------
+
+def _checked_product_data(session: Session, organisation_id: int, data: dict,
+                          product: Product | None = None) -> dict:
+    fields = {key: (data.get(key) or "").strip() for key in PRODUCT_FIELDS if key != "site_id"}
+    fields["site_id"] = data.get("site_id") or None
+    if fields["site_id"] is not None:
+        site = session.get(Site, fields["site_id"])
+        if site is None or site.organisation_id != organisation_id:
+            raise InputError("choose one of your organisation's sites", code="unknown_site",
+                             location=Location(field="site_id"))
+    if fields["boundary"] not in BOUNDARY_STAGES:
+        raise InputError(f"unknown boundary '{fields['boundary']}'", code="unknown_boundary",
+                         location=Location(field="boundary"), boundary=fields["boundary"])
+    if product is not None:
+        outside = sorted({l.stage for l in lines_of(session, product.id)
+                          if l.stage not in BOUNDARY_STAGES[fields["boundary"]]}, key=STAGES.index)
+        if outside:
+            raise InputError("lines in these stages are outside this boundary: "
+                             + ", ".join(outside), code="lines_outside_boundary",
+                             location=Location(field="boundary"), stages=outside)
+    renamed = product is None or fields["name"] != product.name
+    if renamed and session.exec(select(Product.id).where(
+            Product.organisation_id == organisation_id,
+            Product.name == fields["name"])).first() is not None:
+        raise InputError("a product with this name exists: copy it as a new version or choose "
+                         "another name", code="product_name_taken",
+                         location=Location(field="name"), name=fields["name"])
+    return fields
+
+
+def create_product(session: Session, actor, *, organisation_id: int, data: dict) -> Product:
+    product = Product(organisation_id=organisation_id,
+                      **_checked_product_data(session, organisation_id, data))
+    session.add(product)
+    session.flush()
+    record(session, actor=actor, action="product.create", obj=product, after=snapshot(product))
+    return product
+
+
+def _take_lock(session: Session, model, obj, lock_version: int) -> None:
+    """Move the row's lock_version on, or raise ChangedMeanwhile if someone else did first.
+
+    One conditional UPDATE, so two saves that started from the same version cannot both pass.
+    """
+    result = session.execute(update(model).where(model.id == obj.id,
+                                                 model.lock_version == lock_version)
+                             .values(lock_version=lock_version + 1))
+    if result.rowcount != 1:
+        session.refresh(obj)
+        raise ChangedMeanwhile(f"{model.__tablename__} {obj.id} was changed by someone else "
+                               "meanwhile", location=Location(field="lock_version"))
+    obj.lock_version = lock_version + 1
+
+
+def update_product(session: Session, actor, product: Product, data: dict, *,
+                   lock_version: int) -> Product:
+    fields = _checked_product_data(session, product.organisation_id, data, product)
+    before = snapshot(product)
+    _take_lock(session, Product, product, lock_version)
+    for key, value in fields.items():
+        setattr(product, key, value)
+    product.updated_dt = utcnow()
+    session.add(product)
+    session.flush()
+    record(session, actor=actor, action="product.update", obj=product, before=before,
+           after=snapshot(product))
+    return product
+
+
+def _touch(session: Session, product: Product) -> None:
+    """Mark the product changed, and flush: the UPDATE takes the product's row lock (PostgreSQL)
+    or the database write lock (SQLite), so that simultaneous changes to one product queue up
+    here and then read each other's committed numbers (next line position, next version)."""
+    product.updated_dt = utcnow()
+    session.add(product)
+    session.flush()
+
+
+def copy_as_new_version(session: Session, actor, product: Product) -> Product:
+    _touch(session, product)
+    latest = session.exec(select(func.max(Product.version)).where(
+        Product.organisation_id == product.organisation_id,
+        Product.name == product.name)).one()
+    copy = Product(**{f: getattr(product, f) for f in COPIED_FIELDS},
+                   version=(latest or 0) + 1, copied_from_id=product.id)
     session.add(copy)
     session.flush()
     for line in lines_of(session, product.id):
@@ -93,13 +154,30 @@ def copy_as_new_version(session: Session, product: Product) -> Product:
     for factor in factors_of(session, product.id):
         session.add(SupplierFactor(product_id=copy.id, **factor_data(factor)))
     session.flush()
+    record(session, actor=actor, action="product.copy", obj=copy,
+           before={"copied_from_id": product.id}, after=snapshot(copy))
     return copy
 
 
-def delete_product(session: Session, product: Product) -> None:
+def has_assessments(session: Session, product: Product) -> bool:
     from ..assessments.models import Assessment
 
-    for model in (Line, SupplierFactor, Assessment):
+    return session.exec(select(Assessment.id).where(Assessment.product_id == product.id)
+                        .limit(1)).first() is not None
+
+
+def remove_product(session: Session, actor, product: Product) -> str:
+    """Archive a product that has assessments (they must stay explainable); delete it otherwise.
+    Returns "archived" or "deleted"."""
+    before = snapshot(product)
+    if has_assessments(session, product):
+        product.archived_dt = utcnow()
+        session.add(product)
+        session.flush()
+        record(session, actor=actor, action="product.archive", obj=product, before=before,
+               after=snapshot(product))
+        return "archived"
+    for model in (Line, SupplierFactor):
         for row in session.exec(select(model).where(model.product_id == product.id)):
             session.delete(row)
     for later in session.exec(select(Product).where(Product.copied_from_id == product.id)):
@@ -108,17 +186,120 @@ def delete_product(session: Session, product: Product) -> None:
     session.flush()
     session.delete(product)
     session.flush()
+    record(session, actor=actor, action="product.delete", obj=product,
+           organisation_id=product.organisation_id, before=before)
+    return "deleted"
 
 
-def replace_lines(session: Session, product: Product, lines: list[Line], *, append: bool) -> None:
-    """Store imported lines in one go (the caller has validated all of them)."""
-    if not append:
-        for line in lines_of(session, product.id):
-            session.delete(line)
-        session.flush()
-    start = next_position(session, product.id)
-    for offset, line in enumerate(lines):
-        line.product_id, line.position = product.id, start + offset
-        session.add(line)
-    touch(session, product)
+# --- lines -------------------------------------------------------------------------------------
+
+def check_line_data(session: Session, product: Product, data: dict) -> None:
+    """A ProductSpec line checked against the catalogue, the boundary and the product's own
+    supplier factors; raises InputError naming the field (or pydantic's ValidationError)."""
+    custom = {f.code: f.unit for f in factors_of(session, product.id)}
+    check_line(SpecLine.model_validate(data), product.boundary, catalogue(), custom)
+
+
+def _next_position(session: Session, product_id: int) -> int:
+    latest = session.exec(select(func.max(Line.position)).where(
+        Line.product_id == product_id)).one()
+    return -1 if latest is None else latest
+
+
+def save_line(session: Session, actor, product: Product, data: dict, *,
+              line: Line | None = None, lock_version: int | None = None) -> Line:
+    """Add a line (line=None) or change one, from a ProductSpec line dict."""
+    check_line_data(session, product, data)
+    fields = line_fields(data)
+    if line is None:
+        _touch(session, product)
+        line = Line(product_id=product.id, position=_next_position(session, product.id) + 1,
+                    **fields)
+        before, action = None, "line.create"
+    else:
+        before, action = snapshot(line), "line.update"
+        _take_lock(session, Line, line, line.lock_version if lock_version is None
+                   else lock_version)
+        for key, value in fields.items():
+            setattr(line, key, value)
+    session.add(line)
+    _touch(session, product)
+    record(session, actor=actor, action=action, obj=line,
+           organisation_id=product.organisation_id, before=before, after=snapshot(line))
+    return line
+
+
+def delete_line(session: Session, actor, product: Product, line: Line) -> None:
+    before = snapshot(line)
+    session.delete(line)
+    _touch(session, product)
     session.flush()
+    record(session, actor=actor, action="line.delete", obj=line,
+           organisation_id=product.organisation_id, before=before)
+
+
+def replace_lines(session: Session, actor, product: Product, lines: list[dict], *,
+                  append: bool) -> int:
+    """Store imported (already validated) ProductSpec lines in one go; with append=False the
+    product's lines are replaced. Returns how many lines were removed."""
+    removed = [] if append else lines_of(session, product.id)
+    for line in removed:
+        session.delete(line)
+    session.flush()
+    start = _next_position(session, product.id) + 1
+    for offset, data in enumerate(lines):
+        session.add(Line(product_id=product.id, position=start + offset, **line_fields(data)))
+    _touch(session, product)
+    session.flush()
+    record(session, actor=actor, action="product.import_lines", obj=product,
+           before={"lines": [spec_line(l) for l in removed]} if removed else None,
+           after={"append": append, "lines": lines})
+    return len(removed)
+
+
+# --- supplier factors --------------------------------------------------------------------------
+
+def save_factor(session: Session, actor, product: Product, data: dict, *,
+                factor: SupplierFactor | None = None) -> SupplierFactor:
+    """Add or change a supplier factor; a new code is carried over to the lines that use it."""
+    fields = {key: data[key] for key in FACTOR_FIELDS}
+    fields["code"], fields["name"] = fields["code"].strip(), fields["name"].strip()
+    if fields["code"] in catalogue().factor_units:
+        raise InputError("this code is a dataset factor; choose another", code="dataset_code",
+                         location=Location(field="code"))
+    clash = session.exec(select(SupplierFactor.id).where(
+        SupplierFactor.product_id == product.id, SupplierFactor.code == fields["code"])).first()
+    if clash is not None and (factor is None or clash != factor.id):
+        raise InputError("this product already has a factor with this code",
+                         code="duplicate_code", location=Location(field="code"))
+    if factor is None:
+        before, action = None, "supplier_factor.create"
+        factor = SupplierFactor(product_id=product.id, **fields)
+    else:
+        before, action = snapshot(factor), "supplier_factor.update"
+        if fields["code"] != factor.code:
+            for line in lines_of(session, product.id):
+                if line.kind == "factor" and line.reference == factor.code:
+                    line.reference = fields["code"]
+                    session.add(line)
+        for key, value in fields.items():
+            setattr(factor, key, value)
+    session.add(factor)
+    _touch(session, product)
+    session.flush()
+    record(session, actor=actor, action=action, obj=factor,
+           organisation_id=product.organisation_id, before=before, after=snapshot(factor))
+    return factor
+
+
+def delete_factor(session: Session, actor, product: Product, factor: SupplierFactor) -> None:
+    users = [l.name for l in lines_of(session, product.id)
+             if l.kind == "factor" and l.reference == factor.code]
+    if users:
+        raise StillInUse(f"lines still use this factor: {', '.join(users)}", lines=users)
+    before = snapshot(factor)
+    session.delete(factor)
+    _touch(session, product)
+    session.flush()
+    record(session, actor=actor, action="supplier_factor.delete", obj=factor,
+           organisation_id=product.organisation_id, before=before)

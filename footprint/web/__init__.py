@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, Flask, jsonify, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
+from ..accounts.roles import Role
 from . import labels
 from .extensions import LANGUAGES, init_extensions
 from .formatting import init_filters
@@ -15,9 +17,9 @@ main = Blueprint("main", __name__)
 @main.get("/")
 def index():
     if current_user.is_authenticated:
-        if current_user.role == "applicant":
+        if current_user.role == Role.APPLICANT:
             return redirect(url_for("products.index"))
-        if current_user.role == "admin":
+        if current_user.role == Role.ADMIN:
             return redirect(url_for("admin.users"))
     return render_template("index.html")
 
@@ -35,6 +37,14 @@ def _error(code: int, template: str = "errors/error.html"):
     return handler
 
 
+def _conflict(error):
+    """A uniqueness race lost to a simultaneous request: nothing was saved, try again."""
+    from .. import db
+
+    db.session().rollback()
+    return render_template("errors/error.html", code=409, error=error), 409
+
+
 def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .assessments import bp as assessments_bp
@@ -47,9 +57,11 @@ def register_blueprints(app: Flask) -> None:
     init_filters(app)
     for blueprint in (main, auth_bp, sites_bp, products_bp, factors_bp, assessments_bp, admin_bp):
         app.register_blueprint(blueprint)
-    for code in (400, 403, 404, 413, 429, 500):
+    for code in (400, 403, 404, 405, 409, 413, 429, 500):
         app.register_error_handler(code, _error(code))
+    app.register_error_handler(IntegrityError, _conflict)
 
     @app.context_processor
     def _globals():
-        return {"current_locale": str(get_locale()), "languages": LANGUAGES, **labels.context()}
+        return {"current_locale": str(get_locale()), "languages": LANGUAGES, "Role": Role,
+                **labels.context()}

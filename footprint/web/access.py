@@ -1,4 +1,8 @@
-"""Loading objects for the current user: anything outside their organisation is a 404."""
+"""Loading objects for the current user through the access policy (footprint.access).
+
+An object the user may not see is a 404, whether it exists or not (no IDOR, nothing revealed);
+one they may see but not change is a 403.
+"""
 from __future__ import annotations
 
 from functools import wraps
@@ -7,17 +11,29 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from .. import db
+from ..access import Action, can
+from ..accounts.roles import Role
 
 
-def owned(model, object_id: int):
-    """The object if it belongs to the user's organisation; 404 otherwise (no IDOR)."""
-    obj = db.session().get(model, object_id)
-    if obj is None or obj.organisation_id != current_user.organisation_id:
+def load(model, object_id: int, action: Action = Action.VIEW):
+    session = db.session()
+    obj = session.get(model, object_id)
+    if obj is None or not can(session, current_user, Action.VIEW, obj):
+        abort(404)
+    if action != Action.VIEW and not can(session, current_user, action, obj):
+        abort(403)
+    return obj
+
+
+def load_child(model, object_id: int, parent, action: Action = Action.VIEW):
+    """A line or supplier factor, only under the product named in the URL."""
+    obj = load(model, object_id, action)
+    if obj.product_id != parent.id:
         abort(404)
     return obj
 
 
-def role_required(*roles: str):
+def role_required(*roles: Role):
     def decorator(view):
         @wraps(view)
         @login_required

@@ -49,6 +49,61 @@ PROBLEM_MESSAGES = {
     "unit_mismatch": _l("unit '%(unit)s' cannot be converted to '%(target)s'"),
 }
 
+# Every other footprint.errors code -> message (placeholders from the error's params).
+ERROR_MESSAGES = {
+    **PROBLEM_MESSAGES,
+    "no_lines": _l("Add at least one line before calculating."),
+    "net_water_negative": _l("water discharged exceeds water withdrawn by %(excess).6g m³ per "
+                             "functional unit: add the withdrawal, or enter the consumed water "
+                             "only"),
+    "amount_or_allocation": _l("give either an amount per functional unit or plant-level "
+                               "annual data"),
+    "allocation_exceeds_plant": _l("the product's annual output exceeds the plant's"),
+    "unknown_water_region": _l("unknown water region '%(region)s'"),
+    "dataset_code": _l("this code is a dataset factor; choose another"),
+    "duplicate_code": _l("this product already has a factor with this code"),
+    "unknown_site": _l("choose one of your organisation's sites"),
+    "unknown_boundary": _l("unknown system boundary"),
+    "lines_outside_boundary": _l("Lines in these stages are outside this boundary: "
+                                 "%(stage_names)s"),
+    "product_name_taken": _l("a product with this name exists: copy it as a new version or "
+                             "choose another name"),
+    "changed_meanwhile": _l("Someone else changed this meanwhile. Their version is shown "
+                            "below; what you typed is kept in the form: check it and save "
+                            "again."),
+    "credit_code_length": _l("must be 18 characters"),
+    "credit_code_taken": _l("an organisation with this credit code is registered"),
+    "email_taken": _l("this e-mail address already has an account"),
+    "password_too_short": _l("must be at least %(min)s characters"),
+    "unknown_role": _l("unknown role"),
+    "role_of_other_kind": _l("this organisation cannot have users of this role"),
+    "organisation_id": _l("choose an organisation"),
+    "integrity_broken": _l("This assessment's stored content no longer matches its content "
+                           "hash; it cannot be shown or exported."),
+}
+
+
+def error_message(error) -> str:
+    """A footprint.errors error in the user's language, found by its code."""
+    template = ERROR_MESSAGES.get(error.code)
+    if template is None:
+        return error.message
+    params = dict(error.params)
+    if "stages" in params:
+        params["stage_names"] = ", ".join(str(STAGE_LABELS.get(s, s)) for s in params["stages"])
+    return str(template) % params
+
+
+def show_on_form(form, error, fallback=None) -> None:
+    """Put a footprint.errors error beside the form field it names (or the fallback field)."""
+    field = getattr(form, error.field, None) if error.field else None
+    field = field if field is not None and hasattr(field, "errors") else fallback
+    if field is None:
+        raise error
+    if not isinstance(field.errors, list):
+        field.errors = list(field.errors)
+    field.errors.append(error_message(error))
+
 
 # Messages of footprint.lca's own pydantic checks, so that forms and imports can translate them.
 VALIDATION_MESSAGES = {
@@ -62,14 +117,17 @@ VALIDATION_MESSAGES = {
 }
 
 
+def pydantic_message(error: dict) -> str:
+    """A pydantic error of a ProductSpec model in the user's language, by its type code."""
+    template = ERROR_MESSAGES.get(error["type"])
+    if template is not None:
+        return str(template) % {k: v for k, v in (error.get("ctx") or {}).items()}
+    return validation_message(error["msg"])
+
+
 def validation_message(text: str) -> str:
     text = text.removeprefix("Value error, ")
     return str(VALIDATION_MESSAGES.get(text, text))
-
-
-def problem_message(problem) -> str:
-    template = PROBLEM_MESSAGES.get(problem.code)
-    return str(template) % problem.params if template else str(problem)
 
 
 def context() -> dict:

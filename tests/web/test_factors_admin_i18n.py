@@ -107,4 +107,4 @@ def test_create_user_refuses_staff_in_a_manufacturer(app, make_user, monkeypatch
         "--organisation", "Org 1", "--credit-code", credit_code(1), "--password",
         "certifier-pass-1"])
     assert result.exit_code != 0
-    assert "that organisation is a manufacturer, not a certification_body" in result.output
+    assert "a manufacturer has no certifier users" in result.output

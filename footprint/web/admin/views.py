@@ -1,18 +1,21 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlmodel import select
 
 from ... import db
+from ...access import Action
 from ...accounts import operations
 from ...accounts.models import Organisation, User
-from ..access import role_required
-from ..auth.forms import ACCOUNT_ERRORS
+from ...accounts.roles import OrganisationKind, Role
+from ..access import load, role_required
+from ..labels import show_on_form
 from . import bp
 from .forms import PasswordResetForm, StaffUserForm
 
 
 @bp.get("/users")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def users():
     session = db.session()
     organisations = {o.id: o for o in session.exec(select(Organisation))}
@@ -22,20 +25,21 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def new_user():
     session = db.session()
     form = StaffUserForm()
     bodies = session.exec(select(Organisation).where(
-        Organisation.kind.in_(["certification_body", "platform"])).order_by(Organisation.name))
+        Organisation.kind.in_([OrganisationKind.CERTIFICATION_BODY, OrganisationKind.PLATFORM]))
+        .order_by(Organisation.name))
     form.organisation_id.choices = [(0, "—")] + [(o.id, o.name) for o in bodies]
     if form.validate_on_submit():
         try:
             user = _create_staff(session, form)
-        except operations.AccountError as exc:
+        except operations.AccountError as error:
             session.rollback()
-            field = {"credit_code": form.new_credit_code}.get(exc.field) or getattr(form, exc.field)
-            field.errors.append(ACCOUNT_ERRORS.get(str(exc), str(exc)))
+            show_on_form(form, error, fallback={"credit_code": form.new_credit_code}.get(
+                error.field))
         else:
             session.commit()
             flash(_("Account %(email)s created.", email=user.email), "success")
@@ -46,29 +50,28 @@ def new_user():
 def _create_staff(session, form: StaffUserForm) -> User:
     if form.new_organisation.data:
         if not form.new_credit_code.data:
-            raise operations.AccountError("credit_code", "must be 18 characters")
+            raise operations.AccountError("credit_code", "must be 18 characters",
+                                          code="credit_code_length")
         return operations.register_organisation(
             session, name=form.new_organisation.data, credit_code=form.new_credit_code.data,
             address="", user_name=form.name.data, email=form.email.data,
-            password=form.password.data,
-            kind="certification_body" if form.role.data == "certifier" else "platform")
+            password=form.password.data, kind=OrganisationKind.for_role(Role(form.role.data)),
+            actor=current_user)
     organisation = session.get(Organisation, form.organisation_id.data)
     if organisation is None:
         raise operations.AccountError("organisation_id", "choose an organisation")
     return operations.create_user(session, organisation=organisation, name=form.name.data,
                                   email=form.email.data, password=form.password.data,
-                                  role=form.role.data)
+                                  role=Role(form.role.data), actor=current_user)
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def reset_password(user_id: int):
-    user = db.session().get(User, user_id)
-    if user is None:
-        abort(404)
+    user = load(User, user_id, Action.ADMINISTER)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        operations.reset_password(db.session(), user, form.password.data)
+        operations.reset_password(db.session(), user, form.password.data, actor=current_user)
         db.session().commit()
         flash(_("Password of %(email)s reset. Tell the user the new password in person.",
                 email=user.email), "success")

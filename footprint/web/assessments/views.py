@@ -8,35 +8,46 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ... import db
+from ...access import Action
 from ...accounts.models import User
+from ...accounts.roles import Role
 from ...assessments import operations
 from ...assessments.charts import bar_chart, top_contributors
 from ...assessments.models import Assessment
+from ...errors import IntegrityBroken
 from ...lca import SpecError
 from ...products.spreadsheet import safe_cell
 from ...products.models import Product
-from ..access import owned, role_required
+from ..access import load, role_required
 from ..downloads import attachment
 from ..formatting import significant
-from ..labels import STAGE_LABELS
+from ..labels import STAGE_LABELS, error_message
 from . import bp
 
 
+def _load_checked(assessment_id: int) -> Assessment:
+    """The assessment, if the user may see it and its content still matches its hash."""
+    assessment = load(Assessment, assessment_id)
+    try:
+        return operations.checked(assessment)
+    except IntegrityBroken as error:
+        abort(409, description=error_message(error))
+
+
 @bp.post("/products/<int:product_id>/calculate")
-@role_required("applicant")
+@role_required(Role.APPLICANT)
 def calculate(product_id: int):
-    product = owned(Product, product_id)
+    product = load(Product, product_id, Action.EDIT)
     try:
         assessment = operations.run_assessment(
-            db.session(), product=product, user_id=current_user.id,
+            db.session(), current_user, product=product,
             bw_dir=Path(current_app.config["BRIGHTWAY2_DIR"]))
     except SpecError as exc:
         db.session().rollback()
-        if any(p.startswith("lines:") for p in exc.problems):
-            flash(_("Add at least one line before calculating."), "error")
-        else:
-            flash(_("The product cannot be calculated yet: %(problems)s",
-                    problems="; ".join(exc.problems)), "error")
+        for problem in exc.errors:
+            where = problem.location.line_name
+            flash(_("%(line)s: %(message)s", line=where, message=error_message(problem))
+                  if where else error_message(problem), "error")
         return redirect(url_for("products.show", product_id=product.id))
     db.session().commit()
     return redirect(url_for(".show", assessment_id=assessment.id))
@@ -53,9 +64,9 @@ def _charts(result: dict) -> dict:
 
 
 @bp.get("/assessments/<int:assessment_id>")
-@role_required("applicant")
+@role_required(Role.APPLICANT)
 def show(assessment_id: int):
-    assessment = owned(Assessment, assessment_id)
+    assessment = _load_checked(assessment_id)
     product = db.session().get(Product, assessment.product_id)
     history = operations.assessments_of(db.session(), product.id)
     previous = next((a for a in history if a.created_dt < assessment.created_dt
@@ -66,17 +77,17 @@ def show(assessment_id: int):
 
 
 @bp.get("/assessments/<int:assessment_id>.json")
-@role_required("applicant")
+@role_required(Role.APPLICANT)
 def export_json(assessment_id: int):
-    assessment = owned(Assessment, assessment_id)
+    assessment = _load_checked(assessment_id)
     return attachment(json.dumps(assessment.result, ensure_ascii=False, indent=2),
                       "application/json", f"assessment-{assessment.id}.json")
 
 
 @bp.get("/assessments/<int:assessment_id>.csv")
-@role_required("applicant")
+@role_required(Role.APPLICANT)
 def export_csv(assessment_id: int):
-    assessment = owned(Assessment, assessment_id)
+    assessment = _load_checked(assessment_id)
     result = assessment.result
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -97,11 +108,11 @@ def export_csv(assessment_id: int):
 
 
 @bp.get("/products/<int:product_id>/compare")
-@role_required("applicant")
+@role_required(Role.APPLICANT)
 def compare(product_id: int):
-    product = owned(Product, product_id)
+    product = load(Product, product_id)
     try:
-        first, second = (owned(Assessment, int(request.args[k])) for k in ("a", "b"))
+        first, second = (_load_checked(int(request.args[k])) for k in ("a", "b"))
     except (KeyError, ValueError):
         flash(_("Choose two assessments to compare."), "error")
         return redirect(url_for("products.show", product_id=product.id, _anchor="history"))

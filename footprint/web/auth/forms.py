@@ -13,13 +13,6 @@ CREDIT_CODE_PROBLEMS = {
     "check character does not match": _l("check character does not match"),
 }
 
-ACCOUNT_ERRORS = {
-    "an organisation with this credit code is registered":
-        _l("an organisation with this credit code is registered"),
-    "this e-mail address already has an account": _l("this e-mail address already has an account"),
-}
-
-
 def valid_credit_code(form, field):
     problem = credit_code.problem(field.data or "")
     if problem:

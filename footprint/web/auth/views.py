@@ -8,7 +8,8 @@ from ... import db
 from ...accounts import operations
 from ..extensions import LANGUAGES, limiter
 from . import bp
-from .forms import ACCOUNT_ERRORS, LoginForm, SignupForm
+from ..labels import show_on_form
+from .forms import LoginForm, SignupForm
 
 
 def _safe_next(target: str | None, fallback: str) -> str:
@@ -28,9 +29,9 @@ def signup():
                 db.session(), name=form.company.data, credit_code=form.credit_code.data,
                 address=form.address.data, user_name=form.name.data, email=form.email.data,
                 password=form.password.data)
-        except operations.AccountError as exc:
+        except operations.AccountError as error:
             db.session().rollback()
-            getattr(form, exc.field).errors.append(ACCOUNT_ERRORS.get(str(exc), str(exc)))
+            show_on_form(form, error)
         else:
             db.session().commit()
             login_user(user)
@@ -66,7 +67,6 @@ def language(code: str):
     if code in LANGUAGES:
         session["lang"] = code
         if current_user.is_authenticated:
-            current_user.locale = code
-            db.session().add(current_user)
+            operations.set_locale(db.session(), current_user, code)
             db.session().commit()
     return redirect(_safe_next(request.args.get("next"), url_for("main.index")))

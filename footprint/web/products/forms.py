@@ -10,8 +10,8 @@ from ...lca.dataset import catalogue
 from ...lca.spec import STAGES, Line as SpecLine, LineProblem, check_line
 from ...lca.units import is_known
 from ..labels import (BASIS_LABELS, BOUNDARY_LABELS, GAS_LABELS, KIND_LABELS, STAGE_LABELS,
-                      WATER_LABELS, WATER_REGION_LABELS, problem_message,
-                      validation_message)
+                      WATER_LABELS, WATER_REGION_LABELS, error_message,
+                      pydantic_message)
 
 
 def finite(form, field):
@@ -114,6 +114,21 @@ class LineForm(FlaskForm):
         self._boundary = boundary
         self._custom_units = custom_units or {}
 
+    def load(self, data: dict) -> None:
+        """Fill the form from a ProductSpec line (the inverse of spec_line)."""
+        self.stage.data, self.name.data, self.unit.data = data["stage"], data["name"], data["unit"]
+        self.kind.data = next(k for k in ("factor", "emission", "water") if data.get(k))
+        {"factor": self.factor, "emission": self.gas,
+         "water": self.water}[self.kind.data].data = data[self.kind.data]
+        allocation = data.get("allocation") or {}
+        self.allocated.data = bool(allocation)
+        self.amount.data = data.get("amount")
+        self.annual_amount.data = allocation.get("annual_amount")
+        self.allocation_basis.data = allocation.get("basis") or "units"
+        self.product_quantity.data = allocation.get("product_quantity")
+        self.plant_quantity.data = allocation.get("plant_quantity")
+        self.units_per_year.data = allocation.get("units_per_year")
+
     def reference(self) -> str:
         return {"factor": (self.factor.data or "").strip(), "emission": self.gas.data,
                 "water": self.water.data}[self.kind.data]
@@ -152,12 +167,12 @@ class LineForm(FlaskForm):
             for error in exc.errors():
                 field = getattr(self, str(error["loc"][-1]), None) if error["loc"] else None
                 field = field or fallback
-                field.errors.append(validation_message(error["msg"]))
+                field.errors.append(pydantic_message(error))
             return False
         except LineProblem as problem:
             field = {"reference": {"factor": self.factor, "emission": self.gas,
                                    "water": self.water}[self.kind.data],
                      "stage": self.stage, "unit": self.unit}[problem.field]
-            field.errors.append(problem_message(problem))
+            field.errors.append(error_message(problem))
             return False
         return True

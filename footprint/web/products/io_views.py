@@ -1,12 +1,16 @@
 """Excel/CSV template, export and import of a product's lines."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from ... import db
 from ...lca.dataset import catalogue, load_factors
 from ...products import operations, spreadsheet
-from ...products.models import Line, Product
-from ..access import owned, role_required
+from ...accounts.roles import Role
+from ...access import Action
+from ...products.models import Product
+from ...products.specs import spec_line
+from ..access import load, role_required
 from ..downloads import XLSX, attachment
 from ..labels import PROBLEM_MESSAGES, validation_message
 from . import bp
@@ -54,7 +58,7 @@ def issue_text(issue: spreadsheet.Issue) -> str:
 
 
 @bp.get("/template.xlsx")
-@role_required("applicant")
+@role_required(Role.APPLICANT)
 def template():
     factors = [f.public() for f in load_factors().values()]
     data = spreadsheet.export_xlsx(TEMPLATE_EXAMPLES, factors, spreadsheet.instruction_rows())
@@ -62,10 +66,10 @@ def template():
 
 
 @bp.get("/<int:product_id>/lines.<any(xlsx, csv):fmt>")
-@role_required("applicant")
+@role_required(Role.APPLICANT)
 def export_lines(product_id: int, fmt: str):
-    product = owned(Product, product_id)
-    lines = [operations.line_data(l) for l in operations.lines_of(db.session(), product.id)]
+    product = load(Product, product_id)
+    lines = [spec_line(l) for l in operations.lines_of(db.session(), product.id)]
     filename = f"product-{product.id}-v{product.version}-lines.{fmt}"
     if fmt == "csv":
         return attachment(spreadsheet.export_csv(lines), "text/csv", filename)
@@ -74,9 +78,9 @@ def export_lines(product_id: int, fmt: str):
 
 
 @bp.route("/<int:product_id>/import", methods=["GET", "POST"])
-@role_required("applicant")
+@role_required(Role.APPLICANT)
 def import_lines(product_id: int):
-    product = owned(Product, product_id)
+    product = load(Product, product_id, Action.EDIT)
     problems: list[str] = []
     if request.method == "POST":
         upload = request.files.get("file")
@@ -91,8 +95,7 @@ def import_lines(product_id: int):
             except spreadsheet.ImportRejected as rejected:
                 problems = [issue_text(i) for i in rejected.issues]
             else:
-                operations.replace_lines(db.session(), product,
-                                         [_stored(line) for line in lines],
+                operations.replace_lines(db.session(), current_user, product, lines,
                                          append=request.form.get("mode") == "append")
                 db.session().commit()
                 flash(_("%(count)s lines imported.", count=len(lines)), "success")
@@ -100,14 +103,3 @@ def import_lines(product_id: int):
     return render_template("products/import.html", product=product, problems=problems), \
         (400 if problems else 200)
 
-
-def _stored(line: dict) -> Line:
-    kind = next(k for k in ("factor", "emission", "water") if k in line)
-    allocation = line.get("allocation") or {}
-    return Line(stage=line["stage"], name=line["name"], kind=kind, reference=line[kind],
-                unit=line["unit"], amount=line.get("amount"),
-                annual_amount=allocation.get("annual_amount"),
-                allocation_basis=allocation.get("basis"),
-                product_quantity=allocation.get("product_quantity"),
-                plant_quantity=allocation.get("plant_quantity"),
-                units_per_year=allocation.get("units_per_year"), product_id=0)

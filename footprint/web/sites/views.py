@@ -1,41 +1,33 @@
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import select
 
 from ... import db
+from ...access import Action
+from ...accounts import operations
 from ...accounts.models import Site
-from ...accounts.operations import sites_of
+from ...accounts.roles import Role
+from ...errors import StillInUse
 from ...lca.dataset import load_grid_regions
-from ...products.models import Product
-from ..access import owned, role_required
+from ..access import load, role_required
 from . import bp
 from .forms import SiteForm
 
 
-def _apply(form: SiteForm, site: Site) -> None:
-    site.name = form.name.data.strip()
-    site.address = (form.address.data or "").strip()
-    site.grid_region = form.grid_region.data
-    site.annual_output = float(form.annual_output.data or 0)
-    site.output_unit = (form.output_unit.data or "piece").strip()
-    site.land_area_m2 = float(form.land_area_m2.data or 0)
-
-
 @bp.get("/")
-@role_required("applicant")
+@role_required(Role.APPLICANT)
 def index():
-    return render_template("sites/index.html", sites=sites_of(db.session(),
-                           current_user.organisation_id), regions=load_grid_regions())
+    return render_template("sites/index.html", sites=operations.sites_of(
+        db.session(), current_user.organisation_id), regions=load_grid_regions())
 
 
 def _site_view(site: Site | None):
     """Shared by adding and editing a site: validate, store, or show the form again."""
     form = SiteForm(obj=site)
     if form.validate_on_submit():
-        site = site or Site(organisation_id=current_user.organisation_id, name="", grid_region="")
-        _apply(form, site)
-        db.session().add(site)
+        operations.save_site(db.session(), current_user,
+                             {key: getattr(form, key).data for key in operations.SITE_FIELDS},
+                             organisation_id=current_user.organisation_id, site=site)
         db.session().commit()
         flash(_("Site saved."), "success")
         return redirect(url_for(".index"))
@@ -43,27 +35,28 @@ def _site_view(site: Site | None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required("applicant")
+@role_required(Role.APPLICANT)
 def new():
     return _site_view(None)
 
 
 @bp.route("/<int:site_id>/edit", methods=["GET", "POST"])
-@role_required("applicant")
+@role_required(Role.APPLICANT)
 def edit(site_id: int):
-    return _site_view(owned(Site, site_id))
+    return _site_view(load(Site, site_id, Action.EDIT))
 
 
 @bp.post("/<int:site_id>/delete")
-@role_required("applicant")
+@role_required(Role.APPLICANT)
 def delete(site_id: int):
-    site = owned(Site, site_id)
-    in_use = db.session().exec(select(Product).where(Product.site_id == site.id)).first()
-    if in_use:
+    site = load(Site, site_id, Action.EDIT)
+    try:
+        operations.delete_site(db.session(), current_user, site)
+    except StillInUse as error:
+        db.session().rollback()
         flash(_("This site is used by product %(name)s; change the product first.",
-                name=in_use.name), "error")
+                name=error.params["product"]), "error")
     else:
-        db.session().delete(site)
         db.session().commit()
         flash(_("Site deleted."), "success")
     return redirect(url_for(".index"))

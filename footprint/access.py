@@ -1,0 +1,75 @@
+"""The access policy: may this user do this to that object? One answer for every view.
+
+- Applicants act within their own organisation only, child objects (lines, supplier factors,
+  assessments) included; archived products can be viewed but not edited.
+- Certifiers see other organisations' work only once it is submitted to them for review, and
+  never their own organisation's. No application workflow exists yet, so today no applicant
+  object is submitted and certifiers see none.
+- Admins administer organisations and users; they do not edit applicants' data.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlmodel import Session
+
+from .accounts.models import Organisation, Site, User
+from .accounts.roles import Role
+from .assessments.models import Assessment
+from .products.models import Line, Product, SupplierFactor
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    EDIT = "edit"  # change or delete
+    ADMINISTER = "administer"
+
+
+APPLICANT_OBJECTS = (Site, Product, Line, SupplierFactor, Assessment)
+ADMINISTERED_OBJECTS = (Organisation, User)
+
+
+def owner_of(session: Session, obj) -> int | None:
+    """The id of the organisation an object belongs to (through its product for lines)."""
+    if isinstance(obj, (Line, SupplierFactor)):
+        product = session.get(Product, obj.product_id)
+        return product.organisation_id if product else None
+    if isinstance(obj, Organisation):
+        return obj.id
+    return getattr(obj, "organisation_id", None)
+
+
+def _archived(session: Session, obj) -> bool:
+    product_id = obj.id if isinstance(obj, Product) else getattr(obj, "product_id", None)
+    product = obj if isinstance(obj, Product) else (
+        session.get(Product, product_id) if product_id else None)
+    return product is not None and product.archived_dt is not None
+
+
+def submitted_for_review(session: Session, obj) -> bool:
+    """Whether the object is part of work submitted to certifiers: never, until applications
+    exist (the certification module)."""
+    return False
+
+
+def can(session: Session, user: User | None, action: Action, obj) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_enabled:
+        return False
+    if isinstance(obj, ADMINISTERED_OBJECTS):
+        return user.role == Role.ADMIN
+    if not isinstance(obj, APPLICANT_OBJECTS):
+        return False
+    owner = owner_of(session, obj)
+    if user.role == Role.APPLICANT:
+        if owner != user.organisation_id:
+            return False
+        if action == Action.VIEW:
+            return True
+        if action == Action.EDIT:  # stored assessments never change; archived products neither
+            return isinstance(obj, Site) or (not isinstance(obj, Assessment)
+                                             and not _archived(session, obj))
+        return False
+    if user.role == Role.CERTIFIER:
+        return (action == Action.VIEW and owner != user.organisation_id
+                and submitted_for_review(session, obj))
+    return False

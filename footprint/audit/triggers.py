@@ -1,0 +1,45 @@
+"""Database triggers that refuse UPDATE and DELETE on append-only tables.
+
+The ORM refuses too, but only the database itself stops a script or a console session. Installed
+by the migration that created these tables (`install`), removed by its downgrade (`remove`).
+"""
+from __future__ import annotations
+
+from sqlalchemy import text
+
+APPEND_ONLY_TABLES = ("audit_events", "assessments")
+
+_POSTGRES_FUNCTION = """
+CREATE OR REPLACE FUNCTION footprint_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP;
+END $$
+"""
+
+
+def install(connection) -> None:
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        connection.execute(text(_POSTGRES_FUNCTION))
+    for table in APPEND_ONLY_TABLES:
+        if postgres:
+            connection.execute(text(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION footprint_refuse_change()"))
+            continue
+        for operation in ("UPDATE", "DELETE"):
+            connection.execute(text(
+                f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {operation} refused'); END"))
+
+
+def remove(connection) -> None:
+    postgres = connection.dialect.name == "postgresql"
+    for table in APPEND_ONLY_TABLES:
+        if postgres:
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"))
+        else:
+            for operation in ("update", "delete"):
+                connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_{operation}"))
+    if postgres:
+        connection.execute(text("DROP FUNCTION IF EXISTS footprint_refuse_change()"))

@@ -11,6 +11,7 @@ OWNED_URLS = [
     ("get", "/products/1/lines/1/edit"), ("post", "/products/1/lines/1/edit"),
     ("post", "/products/1/lines/1/delete"),
     ("get", "/products/1/factors/new"), ("post", "/products/1/factors/new"),
+    ("get", "/products/1/factors/1/edit"), ("post", "/products/1/factors/1/edit"),
     ("post", "/products/1/factors/1/delete"),
     ("get", "/products/1/import"), ("post", "/products/1/import"),
     ("get", "/products/1/lines.xlsx"), ("get", "/products/1/lines.csv"),

@@ -118,7 +118,7 @@ def create_user(role, email, name, organisation, credit_code, password):
 
     problem = codes.problem(credit_code)
     if problem:
-        raise click.BadParameter(problem, param_hint="--credit-code")
+        raise click.BadParameter(problem.message, param_hint="--credit-code")
     app = create_app()
     with app.app_context():
         session = db.session()

@@ -72,6 +72,8 @@ ERROR_MESSAGES = {
                             "below; what you typed is kept in the form: check it and save "
                             "again."),
     "credit_code_length": _l("must be 18 characters"),
+    "credit_code_character": _l("contains a character that a credit code cannot have"),
+    "credit_code_check": _l("check character does not match"),
     "credit_code_taken": _l("an organisation with this credit code is registered"),
     "email_taken": _l("this e-mail address already has an account"),
     "password_too_short": _l("must be at least %(min)s characters"),

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from ...accounts import credit_code
 from ...accounts.operations import MIN_PASSWORD_LENGTH
+from ..labels import error_message
 
 CREDIT_CODE_PROBLEMS = {
     "must be 18 characters": _l("must be 18 characters"),
@@ -16,7 +17,7 @@ CREDIT_CODE_PROBLEMS = {
 def valid_credit_code(form, field):
     problem = credit_code.problem(field.data or "")
     if problem:
-        raise ValidationError(CREDIT_CODE_PROBLEMS[problem])
+        raise ValidationError(error_message(problem))
 
 
 class SignupForm(FlaskForm):

@@ -3,8 +3,10 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from click.testing import CliRunner
 
 from footprint.lca import load_spec_file
 
@@ -12,9 +14,18 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "datasets" / "examples"
 
 
 def run_cli(*args, bw_dir):
-    env = {"BRIGHTWAY2_DIR": str(bw_dir), "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "footprint", *args], capture_output=True,
-                          text=True, env=env, cwd=EXAMPLES.parents[1], timeout=300)
+    """The command in this process, through Click's runner (stdout and stderr apart)."""
+    from footprint.cli import cli
+
+    result = CliRunner().invoke(cli, list(args), env={"BRIGHTWAY2_DIR": str(bw_dir)})
+    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout,
+                           stderr=result.stderr)
+
+
+def test_the_module_runs_as_a_program():
+    done = subprocess.run([sys.executable, "-m", "footprint", "--help"], capture_output=True,
+                          text=True, cwd=EXAMPLES.parents[1], timeout=60)
+    assert done.returncode == 0 and "compute" in done.stdout
 
 
 def total(assessor, name):

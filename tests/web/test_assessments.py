@@ -2,8 +2,6 @@
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ from sqlmodel import select
 from footprint import db
 from footprint.assessments.models import Assessment
 from tests.helpers import add_line
+from tests.lca.test_examples_and_cli import run_cli
 
 REL = 1e-6
 REPO = Path(__file__).resolve().parents[2]
@@ -69,9 +68,8 @@ def test_the_form_builds_the_spec_the_cli_reads(client, applicant, app, bw_dir, 
              "water": "withdrawal", "amount": 300.0}]}
     spec_file = tmp_path / "spec.json"
     spec_file.write_text(json.dumps(stored))
-    done = subprocess.run([sys.executable, "-m", "footprint", "compute", str(spec_file), "--json"],
-                          capture_output=True, text=True, check=True, cwd=REPO,
-                          env={"BRIGHTWAY2_DIR": str(bw_dir), "PATH": "/usr/bin:/bin"})
+    done = run_cli("compute", str(spec_file), "--json", bw_dir=bw_dir)
+    assert done.returncode == 0, done.stderr
     assert client.get("/assessments/1.json").get_json() == json.loads(done.stdout)
 
 

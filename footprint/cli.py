@@ -109,7 +109,7 @@ def database_current():
 @click.option("--database-url", default=None,
               help="Compare with this database (at head) instead of a temporary SQLite one.")
 def database_revision(message: str, autogenerate: bool, database_url: str | None):
-    """Write a new migration in footprint/migrations/versions; read and tidy it before committing."""
+    """Write a new migration in footprint/migrations/versions (read and tidy it, then commit)."""
     from . import db
 
     path = db.revision(message, autogenerate=autogenerate, url=database_url)

@@ -89,7 +89,11 @@ def database_upgrade(revision: str):
     from . import db
 
     url = config.database_url()
-    click.echo(f"database {db.safe_url(url)} at revision {db.upgrade(url, revision)}")
+    try:
+        reached = db.upgrade(url, revision)
+    except db.UnknownDatabase as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"database {db.safe_url(url)} at revision {reached}")
 
 
 @database.command("current")

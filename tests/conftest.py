@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.databases import TEST_DATABASE_URL, empty_database  # noqa: F401 (re-exported)
+from tests.databases import TEST_DATABASE_URL, empty_database  # noqa: F401 (tests import them here)
 from tests.helpers import credit_code, login
 
 REPO = Path(__file__).resolve().parents[1]

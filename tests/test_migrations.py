@@ -256,6 +256,18 @@ def test_db_upgrade_and_current_commands(url, monkeypatch, tmp_path):
     assert after.output.endswith(f"at revision {db.head()}; code expects {db.head()}\n")
 
 
+def test_db_upgrade_refuses_a_database_of_something_else(url, monkeypatch, tmp_path):
+    engine = db.migration_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE invoices (id INTEGER PRIMARY KEY)"))
+    engine.dispose()
+    result = run(["db", "upgrade"], monkeypatch, tmp_path, url)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: the database has tables (invoices) but no "
+                                    "alembic_version")
+    assert tables(url) == {"invoices"}
+
+
 def test_db_commands_hide_the_password():
     assert db.safe_url("postgresql+psycopg://footprint:s3cret@db.example/footprint") == (
         "postgresql+psycopg://footprint:***@db.example/footprint")

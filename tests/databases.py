@@ -46,7 +46,8 @@ def empty_database(tmp_path: Path) -> str:
 
     from footprint import db
 
-    db.upgrade(postgresql_url())
+    if db.current(postgresql_url()) != db.head():  # the first test, or after a migration test
+        db.upgrade(TEST_DATABASE_URL)
     engine = db.migration_engine(TEST_DATABASE_URL)
     try:
         with engine.begin() as connection:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import config
+from . import config, db  # db first: it sets the constraint naming convention of every model
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -17,12 +17,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from . import db
-
     db.init_app(app)
 
     from .web import register_blueprints
 
     register_blueprints(app)
-    db.create_all(app)
+    # The schema is made by migrations (python -m footprint db upgrade; `serve` runs it), never here.
+    db.require_head(app.extensions["db_engine"])
     return app

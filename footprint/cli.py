@@ -1,4 +1,5 @@
-"""Command line: `python -m footprint compute SPEC [--json]`, `python -m footprint dataset build`."""
+"""Command line: `python -m footprint compute SPEC [--json]`, `python -m footprint dataset build`,
+`python -m footprint db upgrade`, `serve`, `create-user`."""
 from __future__ import annotations
 
 import json
@@ -77,20 +78,66 @@ def build(force: bool):
                f"({time.perf_counter() - started:.1f} s)")
 
 
+@cli.group("db")
+def database():
+    """The SQL database schema: Alembic migrations in footprint/migrations."""
+
+
+@database.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Revision to migrate to.")
+def database_upgrade(revision: str):
+    """Create or migrate the database (DATABASE_URL, else the instance folder's SQLite)."""
+    from . import db
+
+    url = config.database_url()
+    try:
+        reached = db.upgrade(url, revision)
+    except db.UnknownDatabase as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"database {db.safe_url(url)} at revision {reached}")
+
+
+@database.command("current")
+def database_current():
+    """Print the revision the database is at and the one the code expects."""
+    from . import db
+
+    url = config.database_url()
+    click.echo(f"database {db.safe_url(url)} at revision {db.current(url) or '(none)'}; "
+               f"code expects {db.head()}")
+
+
+@database.command("revision")
+@click.option("-m", "--message", required=True, help="What the revision changes.")
+@click.option("--autogenerate", is_flag=True,
+              help="Fill in what the models have that the head schema has not.")
+@click.option("--database-url", default=None,
+              help="Compare with this database (at head) instead of a temporary SQLite one.")
+def database_revision(message: str, autogenerate: bool, database_url: str | None):
+    """Write a new migration in footprint/migrations/versions (read and tidy it, then commit)."""
+    from . import db
+
+    path = db.revision(message, autogenerate=autogenerate, url=database_url)
+    if path is None:
+        click.echo("the models match the head revision: no migration written")
+    else:
+        click.echo(f"wrote {path}")
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--demo", is_flag=True, help="Create demo accounts (once) and print them.")
 def serve(host: str, port: int, demo: bool):
-    """Serve the web app with waitress (the embedded default: SQLite + local Brightway project)."""
+    """Migrate the database to head, then serve the web app with waitress (the embedded default:
+    SQLite + local Brightway project)."""
     import waitress
 
-    from . import create_app
-
-    from . import db
+    from . import create_app, db
     from .accounts.demo import ensure_demo_accounts
     from .lca import get_assessor
 
+    click.echo(f"database at revision {db.upgrade(config.database_url())}")
     app = create_app()
     get_assessor(Path(app.config["BRIGHTWAY2_DIR"]))  # prepare before the first request
     if demo:

@@ -1,5 +1,7 @@
 """Shared fixtures. The prepared Brightway project is built once (checked by dataset hash) and
-shared by every test of the run; the SQL database is a fresh SQLite file per test."""
+shared by every test of the run; the SQL database is made by the migrations and is empty at the
+start of every test (a copy of a SQLite file migrated once, or the test PostgreSQL emptied: see
+tests/databases.py)."""
 from __future__ import annotations
 
 import os
@@ -7,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import TEST_DATABASE_URL, empty_database  # noqa: F401 (tests import them here)
 from tests.helpers import credit_code, login
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,25 +28,6 @@ def assessor(bw_dir):
     from footprint.lca import get_assessor
 
     return get_assessor(bw_dir)
-
-
-# Set to a PostgreSQL URL (postgresql+psycopg://...) to run the same tests on PostgreSQL.
-TEST_DATABASE_URL = os.environ.get("FOOTPRINT_TEST_DATABASE_URL")
-
-
-def empty_database(tmp_path: Path) -> str:
-    """A URL of an empty database: a new SQLite file, or the test PostgreSQL with no tables."""
-    if not TEST_DATABASE_URL:
-        return f"sqlite:///{tmp_path / 'footprint.sqlite'}"
-    from sqlmodel import create_engine
-
-    from footprint.db import metadata
-
-    engine = create_engine(TEST_DATABASE_URL)
-    assert engine.dialect.name == "postgresql", TEST_DATABASE_URL
-    metadata().drop_all(engine)
-    engine.dispose()
-    return TEST_DATABASE_URL
 
 
 @pytest.fixture

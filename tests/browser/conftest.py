@@ -24,11 +24,12 @@ def app(tmp_path_factory, bw_dir, assessor):
     # footprint.lca.assess by a submodule of the same name, which broke "Calculate" with
     # "TypeError: 'module' object is not callable".
     from footprint import create_app
+    from tests.databases import sqlite_database
 
     instance = tmp_path_factory.mktemp("browser-instance")
     return create_app({
         "INSTANCE_PATH": str(instance),
-        "DATABASE_URL": f"sqlite:///{instance / 'footprint.sqlite'}",
+        "DATABASE_URL": sqlite_database(instance),
         "BRIGHTWAY2_DIR": str(bw_dir),
         "RATELIMIT_ENABLED": False,
         # CSRF stays on: the browser submits the real tokens of the rendered forms.

@@ -1,6 +1,8 @@
 """Translated labels for the domain's fixed vocabularies, shared by forms and templates."""
 from flask_babel import lazy_gettext as _l
 
+from ..accounts.roles import Role
+
 STAGE_LABELS = {
     "materials": _l("Raw materials and purchased parts"),
     "inbound_transport": _l("Inbound transport"),
@@ -25,7 +27,8 @@ GAS_LABELS = {
 
 WATER_REGION_LABELS = {"GLO": _l("World / unknown (AWARE GLO)"), "CN": _l("China (AWARE CN)"),
                        "CN-CQ": _l("Chongqing (AWARE CN-CQ)"), "CN-SC": _l("Sichuan (AWARE CN-SC)")}
-ROLE_LABELS = {"applicant": _l("Applicant"), "certifier": _l("Certifier"), "admin": _l("Admin")}
+ROLE_LABELS = {Role.APPLICANT: _l("Applicant"), Role.CERTIFIER: _l("Certifier"),
+               Role.ADMIN: _l("Admin")}
 TOTAL_LABELS = {
     "carbon.total": _l("Carbon footprint (kg CO2e)"), "carbon.fossil": _l("Fossil (kg CO2e)"),
     "carbon.biogenic": _l("Biogenic (kg CO2e)"), "carbon.land_use": _l("Land use change (kg CO2e)"),

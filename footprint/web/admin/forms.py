@@ -4,11 +4,14 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ...accounts.operations import MIN_PASSWORD_LENGTH
+from ...accounts.roles import Role
+from ..labels import ROLE_LABELS
 from ..auth.forms import valid_credit_code
 
 
 class StaffUserForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[("certifier", _l("Certifier")), ("admin", _l("Admin"))])
+    role = SelectField(_l("Role"), choices=[(role.value, ROLE_LABELS[role])
+                                            for role in (Role.CERTIFIER, Role.ADMIN)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Initial password"), validators=[

@@ -58,32 +58,43 @@ def make_user(app):
     """Factory: an organisation with one user of the given role; returns the user's e-mail."""
     from footprint import db
     from footprint.accounts import operations
+    from footprint.accounts.roles import OrganisationKind, Role
 
     counter = iter(range(1, 10_000))
 
     def make(role: str = "applicant", email: str | None = None) -> str:
         n = next(counter)
         email = email or f"{role}{n}@example.cn"
-        kind = {"applicant": "manufacturer", "certifier": "certification_body",
-                "admin": "platform"}[role]
         with app.app_context():
             operations.register_organisation(
                 db.session(), name=f"Org {n}", credit_code=credit_code(n), address="",
-                user_name=f"User {n}", email=email, password="correct horse 1", kind=kind)
+                user_name=f"User {n}", email=email, password="correct horse 1",
+                kind=OrganisationKind.for_role(Role(role)))
             db.session().commit()
         return email
     return make
 
 
 @pytest.fixture
-def applicant(client, make_user):
-    """A logged-in applicant (factory staff) with a Chongqing site and an empty product."""
+def applicant(app, client, make_user):
+    """A logged-in applicant (factory staff) with a Chongqing site (id 1) and an empty product
+    (id 1), made through the operations."""
+    from footprint import db
+    from footprint.accounts import operations as accounts
+    from footprint.products import operations as products
+
     email = make_user("applicant")
+    with app.app_context():
+        session = db.session()
+        user = accounts.find_user_by_email(session, email)
+        site = accounts.save_site(session, user, {
+            "name": "Liangjiang plant", "address": "Chongqing", "grid_region": "CN-CQ",
+            "annual_output": 50000, "output_unit": "piece", "land_area_m2": 80000},
+            organisation_id=user.organisation_id)
+        products.create_product(session, user, organisation_id=user.organisation_id, data={
+            "name": "Desk fan", "model": "F1", "category": "appliance",
+            "functional_unit": "1 piece", "reference_flow": "", "boundary": "cradle-to-gate",
+            "site_id": site.id})
+        session.commit()
     login(client, email)
-    client.post("/sites/new", data={"name": "Liangjiang plant", "address": "Chongqing",
-                                    "grid_region": "CN-CQ", "annual_output": "50000",
-                                    "output_unit": "piece", "land_area_m2": "80000"})
-    client.post("/products/new", data={"name": "Desk fan", "model": "F1", "category": "appliance",
-                                       "functional_unit": "1 piece", "reference_flow": "",
-                                       "boundary": "cradle-to-gate", "site_id": "1"})
     return email

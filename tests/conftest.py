@@ -46,6 +46,10 @@ def empty_database(tmp_path: Path) -> str:
     return TEST_DATABASE_URL
 
 
+# A fast password hash for tests (the app's default is scrypt).
+FAST_HASH = "pbkdf2:sha256:1000"
+
+
 @pytest.fixture
 def app(tmp_path, bw_dir):
     """A fresh app on an empty database; CSRF and rate limits off unless a test turns them on."""
@@ -53,7 +57,8 @@ def app(tmp_path, bw_dir):
 
     return create_app({"INSTANCE_PATH": str(tmp_path), "BRIGHTWAY2_DIR": str(bw_dir),
                        "DATABASE_URL": empty_database(tmp_path), "TESTING": True,
-                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+                       "PASSWORD_HASH_METHOD": FAST_HASH})
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from footprint.accounts.models import Organisation, User
 from tests.helpers import credit_code, login
 
 SIGNUP = {"company": "重庆机车 Chongqing Moto", "credit_code": "91350100M000100Y43",
-          "address": "重庆", "name": "Li Lei", "email": "li@moto.cn", "password": "0123456789ab",
-          "confirm": "0123456789ab"}
+          "address": "重庆", "name": "Li Lei", "email": "li@moto.cn", "password": "Jialing river 42",
+          "confirm": "Jialing river 42"}
 
 
 def test_signup_creates_organisation_and_applicant(client, app):
@@ -75,6 +75,6 @@ def test_language_from_browser_and_switch(client):
     assert "Log in" in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     chinese = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)
     assert '<html lang="zh-CN">' in chinese and "登录" in chinese
-    client.get("/language/en")
+    client.post("/language/en")
     page = client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert '<html lang="en">' in page

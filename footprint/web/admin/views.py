@@ -1,5 +1,6 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlmodel import select
 
 from ... import db
@@ -68,9 +69,43 @@ def reset_password(user_id: int):
         abort(404)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        operations.reset_password(db.session(), user, form.password.data)
-        db.session().commit()
-        flash(_("Password of %(email)s reset. Tell the user the new password in person.",
-                email=user.email), "success")
-        return redirect(url_for(".users"))
+        try:
+            operations.reset_password(db.session(), user, form.password.data)
+        except operations.AccountError as exc:
+            db.session().rollback()
+            form.password.errors.append(ACCOUNT_ERRORS.get(str(exc), str(exc)))
+        else:
+            db.session().commit()
+            flash(_("Password of %(email)s reset. Tell the user the new password in person.",
+                    email=user.email), "success")
+            return redirect(url_for(".users"))
     return render_template("admin/reset_password.html", form=form, user=user)
+
+
+@bp.post("/users/<int:user_id>/enable")
+@role_required("admin")
+def enable(user_id: int):
+    return _set_enabled(user_id, True)
+
+
+@bp.post("/users/<int:user_id>/disable")
+@role_required("admin")
+def disable(user_id: int):
+    return _set_enabled(user_id, False)
+
+
+def _set_enabled(user_id: int, enabled: bool):
+    user = db.session().get(User, user_id)
+    if user is None:
+        abort(404)
+    try:
+        operations.set_enabled(db.session(), user, enabled, actor=current_user)
+    except operations.AccountError as exc:
+        db.session().rollback()
+        flash(ACCOUNT_ERRORS.get(str(exc), str(exc)), "error")
+    else:
+        db.session().commit()
+        flash(_("Account %(email)s enabled.", email=user.email) if enabled else
+              _("Account %(email)s disabled; its sessions have ended.", email=user.email),
+              "success")
+    return redirect(url_for(".users"))

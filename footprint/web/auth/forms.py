@@ -4,7 +4,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from ...accounts import credit_code
-from ...accounts.operations import MIN_PASSWORD_LENGTH
+from ...accounts.operations import MIN_PASSWORD_LENGTH, PASSWORD_TOO_EASY
 
 CREDIT_CODE_PROBLEMS = {
     "must be 18 characters": _l("must be 18 characters"),
@@ -17,6 +17,11 @@ ACCOUNT_ERRORS = {
     "an organisation with this credit code is registered":
         _l("an organisation with this credit code is registered"),
     "this e-mail address already has an account": _l("this e-mail address already has an account"),
+    PASSWORD_TOO_EASY: _l("is too easy to guess: use a longer phrase of unrelated words, "
+                          "not a common password, keyboard row or sequence"),
+    "wrong password": _l("wrong password"),
+    "must differ from the current password": _l("must differ from the current password"),
+    "you cannot disable your own account": _l("you cannot disable your own account"),
 }
 
 
@@ -43,3 +48,11 @@ class SignupForm(FlaskForm):
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[
+        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+    confirm = PasswordField(_l("Repeat new password"), validators=[
+        DataRequired(), EqualTo("new_password", message=_l("Passwords do not match"))])

@@ -8,18 +8,23 @@ from ... import db
 from ...accounts import operations
 from ..extensions import LANGUAGES, limiter
 from . import bp
-from .forms import ACCOUNT_ERRORS, LoginForm, SignupForm
+from .forms import ACCOUNT_ERRORS, ChangePasswordForm, LoginForm, SignupForm
 
 
 def _safe_next(target: str | None, fallback: str) -> str:
-    """Only same-site relative paths: never redirect to another host."""
+    """Only same-site relative paths: never redirect to another host. No control characters
+    (CR/LF would split the Location header) and no backslash (browsers read "/\\host" as
+    "//host")."""
     if target and target.startswith("/") and not target.startswith("//") \
+            and "\\" not in target and target.isprintable() \
             and not urlsplit(target).netloc:
         return target
     return fallback
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("SIGNUP_RATE_LIMIT", "10 per hour"),
+               methods=["POST"])
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
@@ -57,11 +62,34 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Logging out ends every session of the user, also cookies copied or kept elsewhere."""
+    operations.end_sessions(current_user)
+    db.session().commit()
     logout_user()
     return redirect(url_for("main.index"))
 
 
-@bp.get("/language/<code>")
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.change_password(db.session(), current_user, form.current_password.data,
+                                       form.new_password.data)
+        except operations.AccountError as exc:
+            db.session().rollback()
+            field = {"password": "new_password"}.get(exc.field, exc.field)
+            getattr(form, field).errors.append(ACCOUNT_ERRORS.get(str(exc), str(exc)))
+        else:
+            db.session().commit()
+            login_user(current_user._get_current_object())  # this session goes on, others end
+            flash(_("Password changed. You were logged out everywhere else."), "success")
+            return redirect(url_for(".account"))
+    return render_template("auth/account.html", form=form)
+
+
+@bp.post("/language/<code>")
 def language(code: str):
     if code in LANGUAGES:
         session["lang"] = code
@@ -69,4 +97,4 @@ def language(code: str):
             current_user.locale = code
             db.session().add(current_user)
             db.session().commit()
-    return redirect(_safe_next(request.args.get("next"), url_for("main.index")))
+    return redirect(_safe_next(request.form.get("next"), url_for("main.index")))

@@ -563,3 +563,8 @@ def test_password_hash_method_is_configurable(app, make_user, tmp_path, bw_dir):
                           "BRIGHTWAY2_DIR": str(bw_dir),
                           "DATABASE_URL": f"sqlite:///{tmp_path / 'default.sqlite'}"})
     assert default.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    from footprint.accounts.operations import hash_password
+
+    assert hash_password("Jialing river 42").startswith("scrypt:")  # outside an app: scrypt
+    with default.app_context():
+        assert hash_password("Jialing river 42").startswith("scrypt:")

@@ -46,6 +46,25 @@ def empty_database(tmp_path: Path) -> str:
     return TEST_DATABASE_URL
 
 
+@pytest.fixture(autouse=True)
+def _dispose_engines(monkeypatch):
+    """Close the pooled connections of every app a test creates: a PostgreSQL connection left
+    to the garbage collector is a ResourceWarning, which fails the run (filterwarnings=error)."""
+    from footprint import db
+
+    engines = []
+    real = db.create_engine
+
+    def create_engine(*args, **kwargs):
+        engines.append(real(*args, **kwargs))
+        return engines[-1]
+
+    monkeypatch.setattr(db, "create_engine", create_engine)
+    yield
+    for engine in engines:
+        engine.dispose()
+
+
 # A fast password hash for tests (the app's default is scrypt).
 FAST_HASH = "pbkdf2:sha256:1000"
 

@@ -11,7 +11,9 @@ from sqlmodel import Field, SQLModel
 from ..timeutil import utcnow
 
 ROLES = ("applicant", "certifier", "admin")
-MAX_KEY = 2**63 - 1
+# The largest object ID: keys are INTEGER columns, 32-bit on PostgreSQL ("integer out of range"
+# beyond); SQLite would take up to 2**63 - 1 and raises OverflowError above that.
+MAX_KEY = 2**31 - 1
 
 
 def new_session_token() -> str:

@@ -6,9 +6,11 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
-# The largest integer a database key can hold (SQLite and PostgreSQL BIGINT): a larger ID in a
-# URL cannot name any object, and SQLite raises OverflowError on it instead of finding nothing.
-MAX_ID = 2**63 - 1
+from ..accounts.models import MAX_KEY
+
+# A larger ID in a URL cannot name any object, and the databases raise on it (PostgreSQL
+# "integer out of range", SQLite OverflowError) instead of finding nothing.
+MAX_ID = MAX_KEY
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from ..timeutil import utcnow
 
 ROLES = ("applicant", "certifier", "admin")
+ORGANISATION_KINDS = ("manufacturer", "certification_body", "platform")
 # The largest object ID: keys are INTEGER columns, 32-bit on PostgreSQL ("integer out of range"
 # beyond); SQLite would take up to 2**63 - 1 and raises OverflowError above that.
 MAX_KEY = 2**31 - 1
@@ -26,7 +27,6 @@ def parse_session_id(session_id: str) -> tuple[int | None, str]:
     if not (user_id.isascii() and user_id.isdigit()) or not token or int(user_id) > MAX_KEY:
         return None, ""
     return int(user_id), token
-ORGANISATION_KINDS = ("manufacturer", "certification_body", "platform")
 
 
 class Organisation(SQLModel, table=True):

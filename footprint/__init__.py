@@ -10,7 +10,7 @@ from . import config, db  # db first: it sets the constraint naming convention o
 
 def create_app(test_config: dict | None = None) -> Flask:
     instance = Path((test_config or {}).get("INSTANCE_PATH", config.instance_path()))
-    instance.mkdir(parents=True, exist_ok=True)
+    config.ensure_instance(instance)
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=True,
                 template_folder="web/templates", static_folder="web/static")
     app.config.update(config.from_environment(instance))
@@ -22,6 +22,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .web import register_blueprints
 
     register_blueprints(app)
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops,
+                                x_prefix=hops)
     # The schema is made by migrations (python -m footprint db upgrade; `serve` runs it), never here.
     db.require_head(app.extensions["db_engine"])
     return app

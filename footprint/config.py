@@ -32,7 +32,7 @@ def ensure_secret(instance: Path, name: str, env_var: str) -> str:
         return os.environ[env_var]
     path = instance / name
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
+        ensure_instance(instance)
         # Write a private temporary file, then link it into place: a process starting at the
         # same moment either wins the link or reads the complete secret of the one that did.
         fd, temporary = tempfile.mkstemp(dir=instance, prefix=f".{name}.")
@@ -47,10 +47,38 @@ def ensure_secret(instance: Path, name: str, env_var: str) -> str:
     return path.read_text().strip()
 
 
+def ensure_instance(instance: Path) -> None:
+    """The instance folder, private to its owner (0700): it holds the database and the secrets."""
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        if instance.stat().st_mode & 0o077:
+            instance.chmod(0o700)
+    except PermissionError:  # a folder someone else owns: leave its mode to them
+        pass
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def from_environment(instance: Path) -> dict:
+    secure_cookies = _flag("FOOTPRINT_SECURE_COOKIES")  # set behind HTTPS
     return {
         "SECRET_KEY": ensure_secret(instance, "secret_key", "FOOTPRINT_SECRET_KEY"),
         "DATABASE_URL": database_url(instance),
         "BRIGHTWAY2_DIR": str(brightway_dir(instance)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("FOOTPRINT_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)),
+        # Cookies: never readable by scripts, not sent on cross-site POSTs, HTTPS-only if asked.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+        "PROXY_FIX": int(os.environ.get("FOOTPRINT_PROXY_FIX", 0) or 0),
+        # Rate-limit counters: per process by default; a shared store (redis://...) for workers.
+        "RATELIMIT_STORAGE_URI": os.environ.get("FOOTPRINT_RATELIMIT_STORAGE_URI", "memory://"),
+        # werkzeug's generate_password_hash method (a slow hash); tests set a fast one.
+        "PASSWORD_HASH_METHOD": "scrypt",
     }

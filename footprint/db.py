@@ -8,6 +8,7 @@ drop on SQLite and PostgreSQL alike.
 """
 from __future__ import annotations
 
+import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -48,9 +49,29 @@ def init_app(app: Flask) -> None:
     options = {"connect_args": {"check_same_thread": False}} if url.startswith("sqlite") else {}
     engine = create_engine(url, **options)
     if url.startswith("sqlite"):
+        _create_private_file(make_url(url).database)
         event.listen(engine, "connect", _sqlite_foreign_keys)
     app.extensions["db_engine"] = engine
     app.teardown_appcontext(_close_session)
+
+
+def _create_private_file(path: str | None) -> None:
+    """Create a new SQLite database file readable by its owner only (0600) before SQLite does
+    (it would follow the umask); its journal files take the same mode."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+
+
+def rollback() -> None:
+    """Roll back the request's session, if it has one, after an error: the error page (and the
+    user loader it may call) can then use the database again."""
+    db_session = g.get("db_session")
+    if db_session is not None:
+        db_session.rollback()
 
 
 def _sqlite_foreign_keys(connection, _record) -> None:

@@ -30,6 +30,29 @@ def assessor(bw_dir):
     return get_assessor(bw_dir)
 
 
+@pytest.fixture(autouse=True)
+def _dispose_engines(monkeypatch):
+    """Close the pooled connections of every app a test creates: a PostgreSQL connection left
+    to the garbage collector is a ResourceWarning, which fails the run (filterwarnings=error)."""
+    from footprint import db
+
+    engines = []
+    real = db.create_engine
+
+    def create_engine(*args, **kwargs):
+        engines.append(real(*args, **kwargs))
+        return engines[-1]
+
+    monkeypatch.setattr(db, "create_engine", create_engine)
+    yield
+    for engine in engines:
+        engine.dispose()
+
+
+# A fast password hash for tests (the app's default is scrypt).
+FAST_HASH = "pbkdf2:sha256:1000"
+
+
 @pytest.fixture
 def app(tmp_path, bw_dir):
     """A fresh app on an empty database; CSRF and rate limits off unless a test turns them on."""
@@ -37,7 +60,8 @@ def app(tmp_path, bw_dir):
 
     return create_app({"INSTANCE_PATH": str(tmp_path), "BRIGHTWAY2_DIR": str(bw_dir),
                        "DATABASE_URL": empty_database(tmp_path), "TESTING": True,
-                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+                       "PASSWORD_HASH_METHOD": FAST_HASH})
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hmac
+import secrets
 from datetime import datetime
 from typing import Optional
 
@@ -9,6 +11,21 @@ from sqlmodel import Field, SQLModel
 from ..timeutil import utcnow
 
 from .roles import OrganisationKind, Role
+# The largest object ID: keys are INTEGER columns, 32-bit on PostgreSQL ("integer out of range"
+# beyond); SQLite would take up to 2**63 - 1 and raises OverflowError above that.
+MAX_KEY = 2**31 - 1
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
+def parse_session_id(session_id: str) -> tuple[int | None, str]:
+    """(user id, session token) of what `User.get_id` returned; (None, "") if malformed."""
+    user_id, _, token = (session_id or "").partition(":")
+    if not (user_id.isascii() and user_id.isdigit()) or not token or int(user_id) > MAX_KEY:
+        return None, ""
+    return int(user_id), token
 
 
 class Organisation(SQLModel, table=True):
@@ -31,11 +48,20 @@ class User(SQLModel, UserMixin, table=True):
     role: str = Field(default=Role.APPLICANT, max_length=20)
     locale: str = Field(default="", max_length=10)
     is_enabled: bool = True
+    # Part of every session and remember cookie (see get_id); a new token ends all sessions.
+    session_token: str = Field(default_factory=new_session_token, max_length=64)
     created_dt: datetime = Field(default_factory=utcnow)
 
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.is_enabled
+
+    def get_id(self) -> str:  # Flask-Login: stored in the session and the remember cookie
+        return f"{self.id}:{self.session_token}"
+
+    def has_session_token(self, token: str) -> bool:
+        return bool(self.session_token) and hmac.compare_digest(
+            self.session_token.encode(), token.encode())
 
     @property
     def is_admin(self) -> bool:

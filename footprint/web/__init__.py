@@ -6,10 +6,12 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from .. import db
 from ..accounts.roles import Role
 from . import labels
 from .extensions import LANGUAGES, init_extensions
 from .formatting import init_filters
+from .security import init_security, register_converters
 
 main = Blueprint("main", __name__)
 
@@ -33,6 +35,10 @@ def health():
 
 def _error(code: int, template: str = "errors/error.html"):
     def handler(error):
+        if code >= 500:
+            # A database error leaves the session's transaction failed; without a rollback the
+            # error page itself (the user loader, the header) would fail on the next query.
+            db.rollback()
         return render_template(template, code=code, error=error), code
     return handler
 
@@ -53,7 +59,9 @@ def register_blueprints(app: Flask) -> None:
     from .products import bp as products_bp
     from .sites import bp as sites_bp
 
+    register_converters(app)
     init_extensions(app)
+    init_security(app)
     init_filters(app)
     for blueprint in (main, auth_bp, sites_bp, products_bp, factors_bp, assessments_bp, admin_bp):
         app.register_blueprint(blueprint)

@@ -11,11 +11,14 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from .. import db
+from ..accounts.models import MAX_KEY
 from ..access import Action, can
 from ..accounts.roles import Role
 
 
 def load(model, object_id: int, action: Action = Action.VIEW):
+    if not 0 < object_id <= MAX_KEY:  # no key can be this (an ID from a query string)
+        abort(404)
     session = db.session()
     obj = session.get(model, object_id)
     if obj is None or not can(session, current_user, Action.VIEW, obj):

@@ -13,7 +13,8 @@ LANGUAGES = {"en": "English", "zh": "简体中文"}
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
+# Storage from the app's RATELIMIT_STORAGE_URI (FOOTPRINT_RATELIMIT_STORAGE_URI, default memory://).
+limiter = Limiter(key_func=get_remote_address)
 
 
 def select_locale() -> str:
@@ -38,8 +39,16 @@ def init_extensions(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
+def _load_user(session_id: str):
+    """The user of a session or remember cookie, if its session token is still the user's:
+    rotating the token (logout, password change or reset, disabling) ends every session."""
     from .. import db
-    from ..accounts.models import User
+    from ..accounts.models import User, parse_session_id
 
-    return db.session().get(User, int(user_id))
+    user_id, token = parse_session_id(session_id)
+    if user_id is None:
+        return None
+    user = db.session().get(User, user_id)
+    if user is None or not user.has_session_token(token):
+        return None
+    return user

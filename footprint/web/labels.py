@@ -80,6 +80,11 @@ ERROR_MESSAGES = {
     "credit_code_taken": _l("an organisation with this credit code is registered"),
     "email_taken": _l("this e-mail address already has an account"),
     "password_too_short": _l("must be at least %(min)s characters"),
+    "password_too_easy": _l("is too easy to guess: use a longer phrase of unrelated words, "
+                            "not a common password, keyboard row or sequence"),
+    "wrong_password": _l("wrong password"),
+    "password_unchanged": _l("must differ from the current password"),
+    "disable_self": _l("you cannot disable your own account"),
     "unknown_role": _l("unknown role"),
     "role_of_other_kind": _l("this organisation cannot have users of this role"),
     "organisation_id": _l("choose an organisation"),

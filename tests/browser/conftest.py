@@ -32,6 +32,7 @@ def app(tmp_path_factory, bw_dir, assessor):
         "DATABASE_URL": sqlite_database(instance),
         "BRIGHTWAY2_DIR": str(bw_dir),
         "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         # CSRF stays on: the browser submits the real tokens of the rendered forms.
     })
 

@@ -68,7 +68,7 @@ def test_create_user_command(app, db_session, monkeypatch, tmp_path):
 def test_every_page_is_translated(client, applicant):
     add_line(client)
     client.post("/products/1/calculate")
-    client.get("/language/zh")
+    client.post("/language/zh")
     for url, chinese in [("/products/", "产品"), ("/products/1", "原材料"), ("/sites/", "工厂"),
                          ("/factors/", "因子库"), ("/products/1/lines/new", "生命周期阶段"),
                          ("/products/1/import", "导入"), ("/assessments/1", "碳足迹")]:

@@ -191,7 +191,7 @@ def test_gbk_csv_with_chinese_stage_and_kind_names():
 
 
 def test_import_problems_are_translated(client, applicant):
-    client.get("/language/zh")
+    client.post("/language/zh")
     data = workbook(["materials", "x", "factor", "steel-bof", -1, "kg"])
     page = client.post("/products/1/import", data={"file": (io.BytesIO(data), "l.xlsx")},
                        content_type="multipart/form-data").get_data(as_text=True)

@@ -9,7 +9,7 @@ from ...accounts import operations
 from ...accounts.models import Organisation, User
 from ...accounts.roles import OrganisationKind, Role
 from ..access import load, role_required
-from ..labels import show_on_form
+from ..labels import error_message, show_on_form
 from . import bp
 from .forms import PasswordResetForm, StaffUserForm
 
@@ -71,9 +71,42 @@ def reset_password(user_id: int):
     user = load(User, user_id, Action.ADMINISTER)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        operations.reset_password(db.session(), user, form.password.data, actor=current_user)
-        db.session().commit()
-        flash(_("Password of %(email)s reset. Tell the user the new password in person.",
-                email=user.email), "success")
-        return redirect(url_for(".users"))
+        try:
+            operations.reset_password(db.session(), user, form.password.data,
+                                      actor=current_user)
+        except operations.AccountError as exc:
+            db.session().rollback()
+            show_on_form(form, exc, fallback=form.password)
+        else:
+            db.session().commit()
+            flash(_("Password of %(email)s reset. Tell the user the new password in person.",
+                    email=user.email), "success")
+            return redirect(url_for(".users"))
     return render_template("admin/reset_password.html", form=form, user=user)
+
+
+@bp.post("/users/<int:user_id>/enable")
+@role_required(Role.ADMIN)
+def enable(user_id: int):
+    return _set_enabled(user_id, True)
+
+
+@bp.post("/users/<int:user_id>/disable")
+@role_required(Role.ADMIN)
+def disable(user_id: int):
+    return _set_enabled(user_id, False)
+
+
+def _set_enabled(user_id: int, enabled: bool):
+    user = load(User, user_id, Action.ADMINISTER)
+    try:
+        operations.set_enabled(db.session(), user, enabled, actor=current_user)
+    except operations.AccountError as exc:
+        db.session().rollback()
+        flash(error_message(exc), "error")
+    else:
+        db.session().commit()
+        flash(_("Account %(email)s enabled.", email=user.email) if enabled else
+              _("Account %(email)s disabled; its sessions have ended.", email=user.email),
+              "success")
+    return redirect(url_for(".users"))

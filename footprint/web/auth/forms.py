@@ -37,3 +37,11 @@ class SignupForm(FlaskForm):
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[
+        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+    confirm = PasswordField(_l("Repeat new password"), validators=[
+        DataRequired(), EqualTo("new_password", message=_l("Passwords do not match"))])

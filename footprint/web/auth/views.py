@@ -8,19 +8,24 @@ from ... import db
 from ...accounts import operations
 from ..extensions import LANGUAGES, limiter
 from . import bp
-from ..labels import show_on_form
-from .forms import LoginForm, SignupForm
+from ..labels import error_message, show_on_form
+from .forms import ChangePasswordForm, LoginForm, SignupForm
 
 
 def _safe_next(target: str | None, fallback: str) -> str:
-    """Only same-site relative paths: never redirect to another host."""
+    """Only same-site relative paths: never redirect to another host. No control characters
+    (CR/LF would split the Location header) and no backslash (browsers read "/\\host" as
+    "//host")."""
     if target and target.startswith("/") and not target.startswith("//") \
+            and "\\" not in target and target.isprintable() \
             and not urlsplit(target).netloc:
         return target
     return fallback
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("SIGNUP_RATE_LIMIT", "10 per hour"),
+               methods=["POST"])
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
@@ -58,15 +63,37 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Logging out ends every session of the user, also cookies copied or kept elsewhere."""
+    operations.log_out_everywhere(db.session(), current_user)
+    db.session().commit()
     logout_user()
     return redirect(url_for("main.index"))
 
 
-@bp.get("/language/<code>")
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.change_password(db.session(), current_user, form.current_password.data,
+                                       form.new_password.data)
+        except operations.AccountError as exc:
+            db.session().rollback()
+            show_on_form(form, exc)
+        else:
+            db.session().commit()
+            login_user(current_user._get_current_object())  # this session goes on, others end
+            flash(_("Password changed. You were logged out everywhere else."), "success")
+            return redirect(url_for(".account"))
+    return render_template("auth/account.html", form=form)
+
+
+@bp.post("/language/<code>")
 def language(code: str):
     if code in LANGUAGES:
         session["lang"] = code
         if current_user.is_authenticated:
             operations.set_locale(db.session(), current_user, code)
             db.session().commit()
-    return redirect(_safe_next(request.args.get("next"), url_for("main.index")))
+    return redirect(_safe_next(request.form.get("next"), url_for("main.index")))

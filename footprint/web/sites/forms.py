@@ -1,7 +1,7 @@
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
 from ...lca.dataset import load_grid_regions
 
@@ -11,6 +11,13 @@ def grid_region_choices() -> list[tuple[str, str]]:
     return [(r.code, r.name_zh if chinese else r.name_en) for r in load_grid_regions().values()]
 
 
+def finite_decimal(form, field):
+    """NaN, sNaN and Infinity parse as Decimals but are no amount (and NaN breaks comparisons):
+    stop before NumberRange compares them."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation(_l("must be a finite number"))
+
+
 class SiteForm(FlaskForm):
     name = StringField(_l("Site name"), validators=[DataRequired(), Length(max=200)])
     address = StringField(_l("Address"), validators=[Length(max=300)])
@@ -18,11 +25,11 @@ class SiteForm(FlaskForm):
                               description=_l("Sets the default grid electricity factor and the "
                                              "water-scarcity region of the site"))
     annual_output = DecimalField(_l("Annual output"), places=None,
-                                 validators=[Optional(), NumberRange(min=0)])
+                                 validators=[Optional(), finite_decimal, NumberRange(min=0)])
     output_unit = StringField(_l("Output unit"), default="piece",
                               validators=[Length(max=30)])
     land_area_m2 = DecimalField(_l("Land area (m²)"), places=None,
-                                validators=[Optional(), NumberRange(min=0)])
+                                validators=[Optional(), finite_decimal, NumberRange(min=0)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -123,6 +123,7 @@ def migration_engine(url: str):
     sqlite_file = _sqlite_file(url)
     if sqlite_file is not None:
         sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        _create_private_file(str(sqlite_file))
     return create_engine(url, poolclass=NullPool)
 
 

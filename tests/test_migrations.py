@@ -333,7 +333,7 @@ def test_db_revision_autogenerates_a_migration_that_keeps_the_data(migrations, m
     assert "batch_op.add_column(sa.Column('notes', sa.String(length=200), nullable=True))" in source
     assert tables(url) == set()  # it compared with a temporary database, not this one
 
-    db.upgrade(url, head)
+    db.upgrade(url, db.BASELINE)  # the data is written in the columns of the baseline
     insert_baseline_data(url)
     assert db.upgrade(url) == following
     engine = db.migration_engine(url)
@@ -391,3 +391,20 @@ def test_revision_0002_makes_numbers_given_twice_distinct_and_guards_the_new_tab
         with engine.begin() as connection:
             connection.execute(text("DELETE FROM assessments WHERE id = 1"))
     engine.dispose()
+
+
+def test_revision_0003_gives_every_existing_user_a_session_token_of_their_own(url):
+    db.upgrade(url, db.BASELINE)
+    insert_baseline_data(url)
+    engine = db.migration_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO users (id, organisation_id, email, name, password_hash, role, locale, "
+            "is_enabled, created_dt) SELECT 2, 1, 'wang@example.cn', 'Wang', 'hash', role, "
+            "locale, is_enabled, created_dt FROM users WHERE id = 1"))
+    db.upgrade(url, "0003")
+    with engine.begin() as connection:
+        tokens = [r[0] for r in connection.execute(text("SELECT session_token FROM users"))]
+    engine.dispose()
+    assert len(tokens) == 2 and len(set(tokens)) == 2
+    assert all(len(token) == 32 for token in tokens)  # 16 random bytes as hex

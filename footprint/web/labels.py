@@ -62,6 +62,33 @@ VALIDATION_MESSAGES = {
 }
 
 
+# footprint.lca.numbers codes (and the spec's own number and code checks) -> message.
+NUMBER_MESSAGES = {
+    "not_a_number": _l("'%(value)s' is not a number; type digits with a dot for decimals, "
+                       "e.g. 1.5 or 1500"),
+    "ambiguous_number": _l("'%(value)s' is ambiguous: type a dot for decimals and no thousands "
+                           "separators, e.g. 1.5 or 1500"),
+    "not_finite": _l("must be a finite number"),
+    "too_large": _l("must be at most %(max)s in size; use a larger unit"),
+    "too_small": _l("must be 0 or at least %(min)s in size; use a smaller unit"),
+    "negative": _l("must be a finite number, zero or more"),
+    "not_positive": _l("must be a finite number above zero"),
+    "allocated_too_large": _l("the amount per functional unit comes to more than %(max)s"),
+    "formula_like_code": _l("must not start with = + - @, a tab or a line break"),
+}
+
+
+def number_message(code: str, params: dict) -> str:
+    return str(NUMBER_MESSAGES[code]) % params
+
+
+def error_message(error: dict) -> str:
+    """A pydantic error of footprint.lca, translated by its type when it is one of ours."""
+    if error.get("type") in NUMBER_MESSAGES:
+        return number_message(error["type"], error.get("ctx") or {})
+    return validation_message(error["msg"])
+
+
 def validation_message(text: str) -> str:
     text = text.removeprefix("Value error, ")
     return str(VALIDATION_MESSAGES.get(text, text))

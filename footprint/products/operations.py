@@ -110,8 +110,12 @@ def delete_product(session: Session, product: Product) -> None:
     session.flush()
 
 
-def replace_lines(session: Session, product: Product, lines: list[Line], *, append: bool) -> None:
-    """Store imported lines in one go (the caller has validated all of them)."""
+def replace_lines(session: Session, product: Product, lines: list[Line], *, append: bool,
+                  factors: list[dict] = ()) -> None:
+    """Store imported lines, and the new supplier factors they use, in one go (the caller has
+    validated all of them)."""
+    for data in factors:
+        session.add(SupplierFactor(product_id=product.id, **data))
     if not append:
         for line in lines_of(session, product.id):
             session.delete(line)

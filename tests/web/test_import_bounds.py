@@ -208,3 +208,19 @@ def test_factor_library_csv_escapes_every_text_cell(client, monkeypatch):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["code"], r["name_zh"], r["name_en"], r["notes"], r["source"]) for r in rows] == [
         ("'=x", "'=名", "'@name", "'-1+1", "'\tsrc")]
+
+
+def test_rich_text_shared_strings_are_read():
+    data = build([HEADER, ["materials", "RICH", "factor", "steel-bof", 1, "kg"]])
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(
+        b"<si><t>RICH</t></si>",
+        b"<si><r><t>steel </t></r><r><rPr><b/></rPr><t>housing</t></r>"
+        b"<rPh sb=\"0\" eb=\"1\"><t>x</t></rPh></si>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name, content in parts.items():
+            target.writestr(name, content)
+    assert spreadsheet.read_rows("f.xlsx", buffer.getvalue())[0][1][1] == "steel housing"

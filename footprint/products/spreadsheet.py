@@ -257,7 +257,8 @@ def _xlsx_upload(data: bytes, deadline: float) -> Upload:
         lines_part = sheets.get(SHEET) or next(iter(sheets.values()), None)
         if lines_part is None:
             raise ValueError("no worksheet")
-        for part, cap in ((lines_part, MAX_SHEET_BYTES), (sheets.get(FACTOR_SHEET), MAX_SHEET_BYTES),
+        for part, cap in ((lines_part, MAX_SHEET_BYTES),
+                          (sheets.get(FACTOR_SHEET), MAX_SHEET_BYTES),
                           (strings_part, MAX_SHARED_STRINGS_BYTES)):
             if part and sizes.get(part, 0) > cap:
                 raise ImportRejected([Issue(0, "", "part_too_large", f"a part of the workbook "

@@ -69,9 +69,11 @@ class Issue:
     sheet: str = SHEET  # SHEET or FACTOR_SHEET
 
     def __post_init__(self):
-        # A cell may hold 100,000 characters: quote an excerpt only, never the cell.
-        object.__setattr__(self, "params", {k: excerpt(v, EXCERPT) if isinstance(v, str) else v
-                                            for k, v in self.params.items()})
+        # A cell may hold 100,000 characters: quote an excerpt only, never the cell. ("columns"
+        # is the expected header, ours and short.)
+        object.__setattr__(self, "params", {
+            k: excerpt(v, EXCERPT) if isinstance(v, str) and k != "columns" else v
+            for k, v in self.params.items()})
         object.__setattr__(self, "message", excerpt(self.message, 4 * EXCERPT))
 
 

@@ -224,3 +224,9 @@ def test_rich_text_shared_strings_are_read():
         for name, content in parts.items():
             target.writestr(name, content)
     assert spreadsheet.read_rows("f.xlsx", buffer.getvalue())[0][1][1] == "steel housing"
+
+
+def test_header_problem_names_every_column():
+    issue = spreadsheet.Issue(1, "", "header", "...", {"columns": ", ".join(HEADER),
+                                                        "value": "y" * 100})
+    assert issue.params == {"columns": ", ".join(HEADER), "value": "y" * 40 + "…"}

@@ -230,3 +230,10 @@ def test_header_problem_names_every_column():
     issue = spreadsheet.Issue(1, "", "header", "...", {"columns": ", ".join(HEADER),
                                                         "value": "y" * 100})
     assert issue.params == {"columns": ", ".join(HEADER), "value": "y" * 40 + "…"}
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"),
+    ("\rx", "'\rx"), ("  =x", "'  =x"), ("a=b", "a=b"), (-1.5, -1.5), (None, None)])
+def test_safe_cell(value, shown):
+    assert spreadsheet.safe_cell(value) == shown

@@ -2,7 +2,9 @@
 
 Used for the audit chain, the assessment content hash and (later) certificate signing. Keys are
 sorted, there is no insignificant whitespace, text is UTF-8 (not \\u-escaped), and floats are
-written by Python's shortest round-trip repr. Non-finite floats have no JSON form and are refused.
+written by Python's shortest round-trip repr. Non-finite floats, which JSON cannot hold, are
+written as Python writes them (NaN, Infinity): assessments stored by earlier versions were hashed
+that way, and their hashes must still check.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ def _default(value):
 
 def canonical_json(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      allow_nan=False, default=_default)
+                      default=_default)
 
 
 def sha256_hex(value) -> str:

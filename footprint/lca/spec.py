@@ -8,7 +8,6 @@ has any.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Optional
@@ -17,9 +16,10 @@ import yaml
 from pydantic_core import PydanticCustomError
 from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
                       model_validator)
+from pydantic_core import PydanticCustomError
 
 from ..errors import InputError, InputErrors, Location
-from . import flows
+from . import flows, numbers
 from .units import UnitError, conversion_factor
 
 STAGES = ("materials", "inbound_transport", "manufacturing", "packaging", "distribution", "use",
@@ -51,10 +51,35 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+# Text that a spreadsheet would run as a formula (CSV/formula injection): refused in codes.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _checked(value: float, sign: str = "any") -> float:
+    """numbers.check as a pydantic error whose type is the NumberProblem code."""
+    try:
+        return numbers.check(value, sign)
+    except numbers.NumberProblem as problem:
+        raise PydanticCustomError(problem.code, str(problem), problem.params) from None
+
+
 def _finite(value: float) -> float:
-    if not math.isfinite(value):
-        raise ValueError("must be a finite number")
-    return value
+    return _checked(value)
+
+
+def _non_negative(value: float) -> float:
+    return _checked(value, "non_negative")
+
+
+def _positive(value: float) -> float:
+    return _checked(value, "positive")
+
+
+def check_code(code: str) -> str:
+    if code.startswith(FORMULA_STARTS):
+        raise PydanticCustomError("formula_like_code", "must not start with = + - @, a tab or a "
+                                  "line break", {})
+    return code
 
 
 class Product(_Strict):
@@ -75,22 +100,10 @@ class CustomFactor(_Strict):
     water_region: str = "GLO"
     source: str = Field(min_length=1, max_length=300)
 
+    _safe_code = field_validator("code")(check_code)
     # Biogenic and land-use CO2e may be negative (removals); fossil CO2e and water may not.
     _finite_values = field_validator("co2e_biogenic", "co2e_land_use")(_finite)
-    _non_negative_values = field_validator("co2e_fossil", "water_m3")(
-        lambda value: _non_negative(value))
-
-
-def _non_negative(value: float) -> float:
-    if not math.isfinite(value) or value < 0:
-        raise ValueError("must be a finite number, zero or more")
-    return value
-
-
-def _positive(value: float) -> float:
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError("must be a finite number above zero")
-    return value
+    _non_negative_values = field_validator("co2e_fossil", "water_m3")(_non_negative)
 
 
 class Allocation(_Strict):
@@ -142,6 +155,11 @@ class Line(_Strict):
         if self.allocation and self.allocation.product_quantity > self.allocation.plant_quantity:
             raise PydanticCustomError("allocation_exceeds_plant",
                                       "allocation: the product's quantity exceeds the plant's")
+        if self.allocation and abs(self.allocation.per_unit()) > numbers.MAX_MAGNITUDE:
+            # each quantity is within the bounds, their quotient need not be
+            raise PydanticCustomError(
+                "allocated_too_large", "allocation: the amount per functional unit comes to "
+                "more than {max}", {"max": numbers.MAX_TEXT})
         return self
 
     def amount_per_unit(self) -> float:

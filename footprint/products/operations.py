@@ -239,9 +239,12 @@ def delete_line(session: Session, actor, product: Product, line: Line) -> None:
 
 
 def replace_lines(session: Session, actor, product: Product, lines: list[dict], *,
-                  append: bool) -> int:
-    """Store imported (already validated) ProductSpec lines in one go; with append=False the
-    product's lines are replaced. Returns how many lines were removed."""
+                  append: bool, factors: list[dict] = ()) -> int:
+    """Store imported (already validated) ProductSpec lines, and the new supplier factors they
+    use, in one go; with append=False the product's lines are replaced. Returns how many lines
+    were removed."""
+    for data in factors:
+        session.add(SupplierFactor(product_id=product.id, **data))
     removed = [] if append else lines_of(session, product.id)
     for line in removed:
         session.delete(line)
@@ -253,7 +256,7 @@ def replace_lines(session: Session, actor, product: Product, lines: list[dict], 
     session.flush()
     record(session, actor=actor, action="product.import_lines", obj=product,
            before={"lines": [spec_line(l) for l in removed]} if removed else None,
-           after={"append": append, "lines": lines})
+           after={"append": append, "lines": lines, "factors": list(factors)})
     return len(removed)
 
 

@@ -1,23 +1,37 @@
 """Excel/CSV exchange of a product's lines: template, export and an all-or-nothing import.
 
 The file's rows are ProductSpec lines; every problem is reported with its row and column, and the
-caller stores nothing unless the whole file is valid.
+caller stores nothing unless the whole file is valid. An .xlsx file may also carry the supplier
+factors its lines use (sheet "SupplierFactors"); they are imported with the lines or not at all.
+
+Reading is bounded, since the file is untrusted: at most MAX_ROWS rows are read (reading stops
+there, it does not parse the rest), the parts read are capped in unpacked size and the shared
+strings table in entries, the whole read has a deadline (PARSE_SECONDS), every problem quotes at
+most an excerpt of a cell, and a caller shows at most the first MAX_SHOWN_ISSUES problems.
 """
 from __future__ import annotations
 
 import csv
 import io
-import math
+import time
 import zipfile
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.packaging.relationship import get_dependents
+from openpyxl.reader.workbook import WorkbookParser
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 from pydantic import ValidationError
 
-from ..lca import flows
-from ..lca.spec import STAGES, WATER_KINDS, Catalogue, Line as SpecLine, LineProblem, check_line
+from ..lca import flows, numbers
+from ..lca.numbers import excerpt
+from ..lca.spec import (FORMULA_STARTS, STAGES, WATER_KINDS, Catalogue, CustomFactor,
+                        Line as SpecLine, LineProblem, check_line)
+from ..lca.units import UnitError, conversion_factor
 from .models import ALLOCATION_BASES, LINE_KINDS
 
 COLUMNS = ("stage", "name", "kind", "reference", "amount", "unit", "annual_amount",
@@ -26,9 +40,23 @@ NUMBER_COLUMNS = {"amount", "annual_amount", "product_quantity", "plant_quantity
                   "units_per_year"}
 ALLOCATION_KEYS = ("annual_amount", "basis", "product_quantity", "plant_quantity",
                    "units_per_year")
+FACTOR_COLUMNS = ("code", "name", "unit", "co2e_fossil", "co2e_biogenic", "co2e_land_use",
+                  "water_m3", "water_region", "source")
+FACTOR_NUMBER_COLUMNS = ("co2e_fossil", "co2e_biogenic", "co2e_land_use", "water_m3")
 MAX_ROWS = 5000
-MAX_UNPACKED_BYTES = 50 * 2**20
+MAX_FACTOR_ROWS = 1000
+MAX_UNPACKED_BYTES = 50 * 2**20  # the whole workbook
+MAX_SHEET_BYTES = 16 * 2**20  # one sheet read (5,000 rows of 11 cells take 1 to 5 MB)
+MAX_PART_BYTES = 2**20  # workbook.xml and relationship parts
+MAX_SHARED_STRINGS_BYTES = 8 * 2**20
+# 5,000 lines have at most about 6 distinct texts each (name, reference, ...; stage, kind and
+# unit repeat), the SupplierFactors sheet 1,000 x 5, the template's Factors sheet 162 x 7.
+MAX_SHARED_STRINGS = 40_000
+PARSE_SECONDS = 5.0
+MAX_SHOWN_ISSUES = 50
+EXCERPT = 40  # characters of a cell quoted in a message
 SHEET = "Lines"
+FACTOR_SHEET = "SupplierFactors"
 
 
 @dataclass(frozen=True)
@@ -38,26 +66,44 @@ class Issue:
     code: str
     message: str  # English; `code` + `params` let the web layer translate
     params: dict = field(default_factory=dict)
+    sheet: str = SHEET  # SHEET or FACTOR_SHEET
+
+    def __post_init__(self):
+        # A cell may hold 100,000 characters: quote an excerpt only, never the cell. ("columns"
+        # is the expected header, ours and short.)
+        object.__setattr__(self, "params", {
+            k: excerpt(v, EXCERPT) if isinstance(v, str) and k != "columns" else v
+            for k, v in self.params.items()})
+        object.__setattr__(self, "message", excerpt(self.message, 4 * EXCERPT))
 
 
 class ImportRejected(ValueError):
     def __init__(self, issues: list[Issue]):
         self.issues = issues
-        super().__init__("; ".join(i.message for i in issues))
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+        shown = "; ".join(i.message for i in issues[:MAX_SHOWN_ISSUES])
+        more = len(issues) - MAX_SHOWN_ISSUES
+        super().__init__(shown + (f"; and {more} more" if more > 0 else ""))
 
 
 def safe_cell(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """The one escape of every text cell of every export (CSV/formula injection).
+
+    Text that a spreadsheet would run as a formula (= + - @ tab CR first, also after leading
+    spaces) gets a leading apostrophe; numbers and other values pass unchanged.
+    """
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def column_letter(name: str) -> str:
-    return get_column_letter(COLUMNS.index(name) + 1) if name in COLUMNS else ""
+def safe_row(values) -> list:
+    """A row for csv.writer: every cell through safe_cell, None as an empty cell."""
+    return ["" if v is None else safe_cell(v) for v in values]
+
+
+def column_letter(name: str, sheet: str = SHEET) -> str:
+    columns = FACTOR_COLUMNS if sheet == FACTOR_SHEET else COLUMNS
+    return get_column_letter(columns.index(name) + 1) if name in columns else ""
 
 
 def line_row(line: dict) -> list:
@@ -70,8 +116,14 @@ def line_row(line: dict) -> list:
             allocation.get("units_per_year")]
 
 
+def factor_row(factor: dict) -> list:
+    return [factor.get(key) for key in FACTOR_COLUMNS]
+
+
 def export_xlsx(lines: list[dict], factors: list[dict] | None = None,
-                instructions: list[tuple[str, str]] | None = None) -> bytes:
+                instructions: list[tuple[str, str]] | None = None,
+                supplier_factors: list[dict] | None = None) -> bytes:
+    """Lines; with `supplier_factors` (may be empty) a SupplierFactors sheet the import reads."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET
@@ -94,6 +146,13 @@ def export_xlsx(lines: list[dict], factors: list[dict] | None = None,
         for factor in factors:
             listing.append([safe_cell(factor[key]) for key in (
                 "code", "name_zh", "name_en", "unit", "year", "geography", "source")])
+    if supplier_factors is not None:
+        own = workbook.create_sheet(FACTOR_SHEET)
+        own.append(list(FACTOR_COLUMNS))
+        for cell in own[1]:
+            cell.font = Font(bold=True)
+        for factor in supplier_factors:
+            own.append([safe_cell(v) for v in factor_row(factor)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -104,32 +163,61 @@ def export_csv(lines: list[dict]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for line in lines:
-        writer.writerow(["" if v is None else safe_cell(v) for v in line_row(line)])
+        writer.writerow(safe_row(line_row(line)))
     return buffer.getvalue()
+
+
+@dataclass
+class Upload:
+    lines: list[tuple[int, list]]  # (row number, cells) of the non-empty data rows
+    factors: list[tuple[int, list]] = field(default_factory=list)  # SupplierFactors, xlsx only
 
 
 def read_rows(filename: str, data: bytes) -> list[tuple[int, list]]:
     """(row number, cells) of every non-empty data row; raises ImportRejected for a bad file."""
+    return read_upload(filename, data).lines
+
+
+def read_upload(filename: str, data: bytes) -> Upload:
     lower = filename.lower()
+    deadline = time.monotonic() + PARSE_SECONDS
     if lower.endswith(".csv"):
-        rows = _csv_rows(data)
-    elif lower.endswith(".xlsx"):
-        rows = _xlsx_rows(data)
-    else:
-        raise ImportRejected([Issue(0, "", "file_type",
-                                    "the file must be an .xlsx workbook or a .csv file")])
-    if not rows or [str(c or "").strip().lower() for c in rows[0][1][:len(COLUMNS)]] \
-            != list(COLUMNS):
+        return Upload(_body(_csv_rows(data, deadline), COLUMNS, MAX_ROWS, SHEET, deadline))
+    if lower.endswith(".xlsx"):
+        return _xlsx_upload(data, deadline)
+    raise ImportRejected([Issue(0, "", "file_type",
+                                "the file must be an .xlsx workbook or a .csv file")])
+
+
+def _too_slow(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise ImportRejected([Issue(0, "", "too_slow", "the file takes more than "
+                                    f"{PARSE_SECONDS:g} s to read; split it into smaller files",
+                                    {"seconds": f"{PARSE_SECONDS:g}"})])
+
+
+def _body(rows, columns: tuple, cap: int, sheet: str, deadline: float) -> list:
+    """Header check, then the non-empty rows; stops reading as soon as there are too many."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None or [str(c or "").strip().lower() for c in first[1][:len(columns)]] \
+            != list(columns):
         raise ImportRejected([Issue(1, "", "header", "the first row must be the header: "
-                                    + ", ".join(COLUMNS), {"columns": ", ".join(COLUMNS)})])
-    body = [(n, cells) for n, cells in rows[1:] if any(str(c or "").strip() for c in cells)]
-    if len(body) > MAX_ROWS:
-        raise ImportRejected([Issue(0, "", "too_many_rows", f"more than {MAX_ROWS} rows",
-                                    {"max": MAX_ROWS})])
+                                    + ", ".join(columns), {"columns": ", ".join(columns)},
+                                    sheet)])
+    body = []
+    for number, cells in rows:
+        _too_slow(deadline)
+        cells = list(cells[:len(columns)])
+        if any(str(c if c is not None else "").strip() for c in cells):
+            body.append((number, cells))
+            if len(body) > cap:
+                raise ImportRejected([Issue(0, "", "too_many_rows", f"more than {cap} rows",
+                                            {"max": cap}, sheet)])
     return body
 
 
-def _csv_rows(data: bytes) -> list[tuple[int, list]]:
+def _csv_rows(data: bytes, deadline: float):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -138,61 +226,134 @@ def _csv_rows(data: bytes) -> list[tuple[int, list]]:
         except UnicodeDecodeError:
             raise ImportRejected([Issue(0, "", "encoding", "the CSV file is neither UTF-8 nor "
                                         "GBK text")]) from None
-    try:
-        return list(enumerate(csv.reader(io.StringIO(text)), start=1))
-    except csv.Error as exc:
-        raise ImportRejected([Issue(0, "", "malformed", f"the CSV file cannot be read: {exc}",
-                                    {"detail": str(exc)})]) from None
+    reader = enumerate(csv.reader(io.StringIO(text)), start=1)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportRejected([Issue(0, "", "malformed", "the CSV file cannot be read: "
+                                        f"{exc}", {"detail": str(exc)})]) from None
+        yield row
 
 
-def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
+def _malformed(exc: Exception) -> ImportRejected:
+    return ImportRejected([Issue(0, "", "malformed", f"the workbook cannot be read: {exc}",
+                                 {"detail": type(exc).__name__})])
+
+
+def _xlsx_upload(data: bytes, deadline: float) -> Upload:
     try:
-        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        sizes = {item.filename: item.file_size for item in archive.infolist()}
     except (zipfile.BadZipFile, ValueError) as exc:
         raise ImportRejected([Issue(0, "", "malformed", f"the workbook cannot be read: {exc}",
                                     {"detail": str(exc)})]) from None
-    if unpacked > MAX_UNPACKED_BYTES:
+    if sum(sizes.values()) > MAX_UNPACKED_BYTES:
         raise ImportRejected([Issue(0, "", "too_large_unpacked", "the workbook unpacks to more "
                                     f"than {MAX_UNPACKED_BYTES // 2**20} MB",
                                     {"mb": MAX_UNPACKED_BYTES // 2**20})])
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-        # A stored <dimension> may understate the sheet; read every row that is there.
-        sheet.reset_dimensions()
-        rows = []
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, list(cells)))
-            if number > MAX_ROWS + 1:
-                break
-        workbook.close()
+        sheets, strings_part = _workbook_parts(archive, sizes)
+        lines_part = sheets.get(SHEET) or next(iter(sheets.values()), None)
+        if lines_part is None:
+            raise ValueError("no worksheet")
+        for part, cap in ((lines_part, MAX_SHEET_BYTES),
+                          (sheets.get(FACTOR_SHEET), MAX_SHEET_BYTES),
+                          (strings_part, MAX_SHARED_STRINGS_BYTES)):
+            if part and sizes.get(part, 0) > cap:
+                raise ImportRejected([Issue(0, "", "part_too_large", f"a part of the workbook "
+                                            f"({part}) unpacks to more than {cap // 2**20} MB",
+                                            {"part": part, "mb": cap // 2**20})])
+        strings = _shared_strings(archive, strings_part, deadline) if strings_part else []
+        upload = Upload(_body(_sheet_rows(archive, lines_part, strings, len(COLUMNS)), COLUMNS,
+                              MAX_ROWS, SHEET, deadline))
+        if FACTOR_SHEET in sheets:
+            upload.factors = _body(_sheet_rows(archive, sheets[FACTOR_SHEET], strings,
+                                               len(FACTOR_COLUMNS)), FACTOR_COLUMNS,
+                                   MAX_FACTOR_ROWS, FACTOR_SHEET, deadline)
+        return upload
+    except ImportRejected:
+        raise
     except Exception as exc:  # noqa: BLE001  an untrusted file may fail in any parser layer
-        raise ImportRejected([Issue(0, "", "malformed", f"the workbook cannot be read: {exc}",
-                                    {"detail": type(exc).__name__})]) from None
-    return rows
+        raise _malformed(exc) from None
+
+
+def _workbook_parts(archive: zipfile.ZipFile, sizes: dict) -> tuple[dict[str, str], str | None]:
+    """{sheet name: part path} and the shared strings part, from the workbook's relationships."""
+    def small(name):
+        if sizes.get(name, 0) > MAX_PART_BYTES:
+            raise ValueError(f"{name} is too large")
+        return name
+
+    package_rels = get_dependents(archive, small("_rels/.rels"))
+    workbook_part = next((r.target for r in package_rels
+                          if r.Type.endswith("/officeDocument")), "xl/workbook.xml")
+    parser = WorkbookParser(archive, small(workbook_part))
+    parser.parse()
+    sheets = {sheet.name: rel.target for sheet, rel in parser.find_sheets()}
+    strings = next((r.target for r in parser.rels.values() if r.Type.endswith("/sharedStrings")),
+                   None)
+    return sheets, strings
+
+
+def _shared_strings(archive: zipfile.ZipFile, part: str, deadline: float) -> list[str]:
+    """The shared strings table, read with a cap on entries and the deadline (openpyxl's
+    read-only loader parses the whole table before the first row: 150,000 strings took 7 s,
+    most of it in openpyxl.cell.text.Text.from_tree, 4 times slower than the finds below).
+
+    An entry's text is its <t>, or the <t> of each rich-text run <r>; phonetic runs are left out,
+    as openpyxl does."""
+    tag, t_tag, r_tag = (f"{{{SHEET_MAIN_NS}}}{name}" for name in ("si", "t", "r"))
+    strings = []
+    with archive.open(part) as source:
+        for _, node in iterparse(source):
+            if node.tag != tag:
+                continue
+            plain = node.find(t_tag)
+            parts = [plain.text or ""] if plain is not None else []
+            parts += [run.findtext(t_tag) or "" for run in node.findall(r_tag)]
+            strings.append("".join(parts).replace("x005F_", ""))
+            node.clear()
+            if len(strings) > MAX_SHARED_STRINGS:
+                raise ImportRejected([Issue(0, "", "too_many_strings", "the workbook has more "
+                                            f"than {MAX_SHARED_STRINGS} different texts",
+                                            {"max": MAX_SHARED_STRINGS})])
+            if len(strings) % 1000 == 0:
+                _too_slow(deadline)
+    return strings
+
+
+def _sheet_rows(archive: zipfile.ZipFile, part: str, strings: list, width: int):
+    """(row number, the first `width` cells) of a sheet, streamed: nothing after the row where
+    the caller stops is parsed, and a sheet without a <dimension> is not scanned first."""
+    with archive.open(part) as source:
+        parser = WorkSheetParser(source, strings, data_only=True)
+        for number, cells in parser.parse():
+            values = [None] * width
+            for cell in cells:
+                if 1 <= cell["column"] <= width:
+                    values[cell["column"] - 1] = cell["value"]
+            yield number, values
 
 
 def _text(value) -> str:
     text = "" if value is None else str(value).strip()
     # undo safe_cell: exported text that looked like a formula
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+    return text[1:] if text.startswith("'") and text[1:].lstrip(" ").startswith(FORMULA_STARTS) \
+        else text
 
 
-def _number(value, column: str, row: int, issues: list[Issue]):
+def _number(value, column: str, row: int, issues: list[Issue], sheet: str = SHEET):
+    """footprint.lca.numbers reads the cell: `2,5` (2.5 or 25?) is refused, not guessed."""
     if value is None or _text(value) == "":
         return None
     try:
-        if isinstance(value, str) and "," in value:
-            raise ValueError(value)  # "2,5" could be 2.5 or 25: refused, not guessed
-        number = float(value)
-    except (TypeError, ValueError):
-        issues.append(Issue(row, column, "not_a_number", f"'{value}' is not a number",
-                            {"value": str(value)}))
+        return numbers.parse(value)
+    except numbers.NumberProblem as problem:
+        issues.append(Issue(row, column, problem.code, str(problem), problem.params, sheet))
         return None
-    if not math.isfinite(number):
-        issues.append(Issue(row, column, "not_finite", "must be a finite number"))
-        return None
-    return number
 
 
 def row_to_line(number: int, cells: list, issues: list[Issue]) -> dict | None:
@@ -254,8 +415,7 @@ def check_rows(rows: list[tuple[int, list]], *, boundary: str, catalogue: Catalo
             for error in exc.errors():
                 name = str(error["loc"][-1]) if error["loc"] else "amount"
                 column = PYDANTIC_COLUMNS.get(name, name if name in COLUMNS else "amount")
-                issues.append(Issue(number, column, "invalid", error["msg"],
-                                    {"detail": error["msg"]}))
+                issues.append(_pydantic_issue(number, column, error, SHEET))
             continue
         except LineProblem as problem:
             issues.append(Issue(number, problem.field, problem.code, str(problem),
@@ -267,6 +427,84 @@ def check_rows(rows: list[tuple[int, list]], *, boundary: str, catalogue: Catalo
     if not lines:
         raise ImportRejected([Issue(0, "", "empty", "the file has no lines")])
     return lines
+
+
+def _pydantic_issue(row: int, column: str, error: dict, sheet: str) -> Issue:
+    """A pydantic error as an issue with its type as the code (the web translates by it)."""
+    return Issue(row, column, error["type"], error["msg"].removeprefix("Value error, "),
+                 {k: v for k, v in (error.get("ctx") or {}).items()
+                  if isinstance(v, (str, int, float))}, sheet)
+
+
+def check_factors(rows: list[tuple[int, list]], *, catalogue: Catalogue,
+                  existing: dict[str, dict], issues: list[Issue]) -> list[dict]:
+    """Supplier factors of the SupplierFactors sheet that the product does not have yet.
+
+    A code the product already has is fine with the same values (skipped) and a row error with
+    different ones; a dataset code or a code twice in the sheet is a row error.
+    """
+    new: dict[str, dict] = {}
+    for number, cells in rows:
+        before = len(issues)
+        values = dict(zip(FACTOR_COLUMNS, list(cells) + [None] * len(FACTOR_COLUMNS)))
+        data = {c: _text(values[c]) for c in FACTOR_COLUMNS if c not in FACTOR_NUMBER_COLUMNS}
+        for column in FACTOR_NUMBER_COLUMNS:
+            value = _number(values[column], column, number, issues, FACTOR_SHEET)
+            data[column] = 0.0 if value is None else value
+        data["water_region"] = data["water_region"] or "GLO"
+        if len(issues) > before:
+            continue
+        try:
+            factor = CustomFactor.model_validate(data).model_dump()
+        except ValidationError as exc:
+            for error in exc.errors():
+                column = str(error["loc"][-1]) if error["loc"] else "code"
+                issues.append(_pydantic_issue(number, column, error, FACTOR_SHEET))
+            continue
+        code = factor["code"]
+        problem = None
+        if code in catalogue.factor_units:
+            problem = ("code", "dataset_code", f"'{code}' is a dataset factor code",
+                       {"code": code})
+        elif code in new:
+            problem = ("code", "duplicate_code", f"'{code}' is in the sheet twice", {"code": code})
+        elif code in existing and existing[code] != factor:
+            problem = ("code", "factor_conflict", f"the product already has a factor '{code}' "
+                       "with other values", {"code": code})
+        elif factor["water_region"] not in catalogue.water_regions:
+            problem = ("water_region", "unknown_water_region",
+                       f"unknown water region '{factor['water_region']}'",
+                       {"region": factor["water_region"]})
+        else:
+            try:
+                conversion_factor(factor["unit"], factor["unit"])
+            except UnitError as exc:
+                problem = ("unit", "unknown_unit", str(exc), {"unit": factor["unit"]})
+        if problem:
+            issues.append(Issue(number, problem[0], problem[1], problem[2], problem[3],
+                                FACTOR_SHEET))
+        elif code not in existing:
+            new[code] = factor
+    return list(new.values())
+
+
+def check_upload(upload: Upload, *, boundary: str, catalogue: Catalogue,
+                 existing_factors: dict[str, dict]) -> tuple[list[dict], list[dict]]:
+    """(lines, new supplier factors) of a whole file, or ImportRejected listing every problem of
+    both sheets: lines may use the file's own factors, and nothing is stored unless all is valid."""
+    issues: list[Issue] = []
+    factors = check_factors(upload.factors, catalogue=catalogue, existing=existing_factors,
+                            issues=issues)
+    units = {code: f["unit"] for code, f in existing_factors.items()}
+    units.update({f["code"]: f["unit"] for f in factors})
+    try:
+        lines = check_rows(upload.lines, boundary=boundary, catalogue=catalogue,
+                           custom_units=units)
+    except ImportRejected as rejected:
+        raise ImportRejected(issues + rejected.issues) from None
+    if issues:
+        raise ImportRejected(issues)
+    return lines, factors
 
 
 def instruction_rows() -> list[tuple[str, str]]:
@@ -288,5 +526,11 @@ def instruction_rows() -> list[tuple[str, str]]:
         ("plant_quantity / 工厂产量", "the plant's annual output in the basis / 工厂的年度总产出"),
         ("units_per_year / 年功能单位数", "functional units of this product per year / 本产品每年的功能单位数"),
         ("", "amount per unit = annual_amount × product_quantity ÷ plant_quantity ÷ units_per_year"),
+        ("SupplierFactors", "the product's own supplier factors used by the lines (code, name, "
+                            "unit, co2e_fossil, co2e_biogenic, co2e_land_use, water_m3, "
+                            "water_region, source); imported with the lines. A .csv file holds "
+                            "lines only. / 本产品线路使用的供应商因子；与线路一并导入。CSV 文件只含线路。"),
+        ("", "Numbers: a dot for decimals, no thousands separators (1.5, 1500, 1e3). / "
+             "数字：用小数点，不加千位分隔符（1.5、1500、1e3）。"),
         ("", "The whole file is checked before anything is saved. / 全部行通过校验后才会保存。"),
     ]

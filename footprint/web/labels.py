@@ -52,9 +52,39 @@ PROBLEM_MESSAGES = {
     "unit_mismatch": _l("unit '%(unit)s' cannot be converted to '%(target)s'"),
 }
 
+# footprint.lca.numbers codes (and the spec's own number and code checks) -> message.
+NUMBER_MESSAGES = {
+    "not_a_number": _l("'%(value)s' is not a number; type digits with a dot for decimals, "
+                       "e.g. 1.5 or 1500"),
+    "ambiguous_number": _l("'%(value)s' is ambiguous: type a dot for decimals and no thousands "
+                           "separators, e.g. 1.5 or 1500"),
+    "not_finite": _l("must be a finite number"),
+    "too_large": _l("must be at most %(max)s in size; use a larger unit"),
+    "too_small": _l("must be 0 or at least %(min)s in size; use a smaller unit"),
+    "negative": _l("must be a finite number, zero or more"),
+    "not_positive": _l("must be a finite number above zero"),
+    "allocated_too_large": _l("the amount per functional unit comes to more than %(max)s"),
+    "formula_like_code": _l("must not start with = + - @, a tab or a line break"),
+}
+
+
+# pydantic's own error types, for the structural checks of a ProductSpec
+PYDANTIC_MESSAGES = {
+    "missing": _l("This field is required."),
+    "string_too_short": _l("must not be empty"),
+    "string_too_long": _l("is too long (at most %(max_length)s characters)"),
+    "literal_error": _l("must be one of %(expected)s"),
+    "extra_forbidden": _l("unknown field"),
+    "float_parsing": _l("must be a number"),
+    "float_type": _l("must be a number"),
+    "string_type": _l("must be text"),
+}
+
 # Every other footprint.errors code -> message (placeholders from the error's params).
 ERROR_MESSAGES = {
     **PROBLEM_MESSAGES,
+    **NUMBER_MESSAGES,
+    **PYDANTIC_MESSAGES,
     "no_lines": _l("Add at least one line before calculating."),
     "net_water_negative": _l("water discharged exceeds water withdrawn by %(excess).6g m³ per "
                              "functional unit: add the withdrawal, or enter the consumed water "
@@ -115,29 +145,17 @@ def show_on_form(form, error, fallback=None) -> None:
     field.errors.append(error_message(error))
 
 
-# Messages of footprint.lca's own pydantic checks, so that forms and imports can translate them.
-VALIDATION_MESSAGES = {
-    "must be a finite number, zero or more": _l("must be a finite number, zero or more"),
-    "must be a finite number above zero": _l("must be a finite number above zero"),
-    "must be a finite number": _l("must be a finite number"),
-    "give either 'amount' per functional unit or an 'allocation' of plant-level annual data":
-        _l("give either an amount per functional unit or plant-level annual data"),
-    "allocation: the product's quantity exceeds the plant's":
-        _l("the product's annual output exceeds the plant's"),
-}
+def number_message(code: str, params: dict) -> str:
+    return str(ERROR_MESSAGES[code]) % params
 
 
 def pydantic_message(error: dict) -> str:
-    """A pydantic error of a ProductSpec model in the user's language, by its type code."""
+    """A pydantic error of a ProductSpec model in the user's language, by its type code (an
+    unknown type shows pydantic's English message)."""
     template = ERROR_MESSAGES.get(error["type"])
-    if template is not None:
-        return str(template) % {k: v for k, v in (error.get("ctx") or {}).items()}
-    return validation_message(error["msg"])
-
-
-def validation_message(text: str) -> str:
-    text = text.removeprefix("Value error, ")
-    return str(VALIDATION_MESSAGES.get(text, text))
+    if template is None:
+        return error["msg"].removeprefix("Value error, ")
+    return str(template) % {k: v for k, v in (error.get("ctx") or {}).items()}
 
 
 def context() -> dict:

@@ -288,7 +288,15 @@ def test_import_template_with_one_bad_row(page: Page, tmp_path: Path):
     fixed_file = tmp_path / "lines-fixed.xlsx"
     _write_rows(template, fixed_file, good + [bad[:5] + ["kg"]])
     page.get_by_role("link", name="Import from Excel/CSV").click()
-    _upload(page, fixed_file)  # "Replace them" is the default mode
+    form = page.locator("#import-form")
+    expect(form.get_by_label("Keep them and add the file’s lines")).to_be_checked()  # default
+    form.get_by_label("Replace them: the 1 existing lines are removed").check()
+    _upload(page, fixed_file)  # replacing without the confirmation: refused, mode kept
+    expect(page.locator("#import-errors")).to_contain_text(
+        "Tick the box to confirm that the 1 existing lines are removed")
+    expect(form.get_by_label("Replace them: the 1 existing lines are removed")).to_be_checked()
+    form.get_by_label("Yes, remove the 1 existing lines when I choose to replace them").check()
+    _upload(page, fixed_file)
     expect(page.get_by_role("status")).to_have_text("3 lines imported.")
     expect(page).to_have_url(re.compile(rf"/products/{product_id}$"))
     materials, manufacturing = lines_table(page, "materials"), lines_table(page, "manufacturing")

@@ -17,7 +17,7 @@ def test_site_validation_and_edit(client, applicant):
     page = client.post("/sites/new", data={"name": "", "grid_region": "CN-CQ",
                                            "annual_output": "-5", "address": "kept"})
     text = page.get_data(as_text=True)
-    assert "This field is required." in text and "Number must be at least 0" in text
+    assert "This field is required." in text and "must be a finite number, zero or more" in text
     assert 'value="kept"' in text
     response = client.post("/sites/1/edit", data={"name": "Renamed", "grid_region": "CN-SC",
                                                   "annual_output": "10", "land_area_m2": "5"})
@@ -48,10 +48,10 @@ def test_product_page_groups_lines_by_stage(client, applicant, app):
     ({"factor": "unobtainium"}, "factor", "unknown factor code &#39;unobtainium&#39;"),
     ({"unit": "kWh"}, "unit", "unit &#39;kWh&#39; cannot be converted to &#39;t&#39;"),
     ({"unit": "parsecs2"}, "unit", "unknown unit &#39;parsecs2&#39;"),
-    ({"amount": "-1"}, "amount", "must be zero or more"),
-    ({"amount": "nan"}, "amount", "must be a finite number"),
-    ({"amount": "inf"}, "amount", "must be a finite number"),
-    ({"amount": "abc"}, "amount", "Not a valid float value."),
+    ({"amount": "-1"}, "amount", "must be a finite number, zero or more"),
+    ({"amount": "nan"}, "amount", "&#39;nan&#39; is not a number"),
+    ({"amount": "inf"}, "amount", "&#39;inf&#39; is not a number"),
+    ({"amount": "abc"}, "amount", "&#39;abc&#39; is not a number; type digits with a dot"),
     ({"amount": ""}, "amount", "This field is required."),
     ({"stage": "use"}, "stage", "outside the product&#39;s cradle-to-gate boundary"),
     ({"allocated": "y", "annual_amount": "100", "product_quantity": "5",
@@ -102,7 +102,7 @@ def test_supplier_factor_is_usable_by_code_and_may_not_shadow_the_dataset(client
     assert "this code is a dataset factor; choose another" in page
     page = client.post("/products/1/factors/new", data={**form, "co2e_fossil": "nan"}).get_data(
         as_text=True)
-    assert "must be a finite number" in page
+    assert "&#39;nan&#39; is not a number" in page
     assert add_line(client, factor="acme-pcb", amount="2", unit="piece").status_code == 302
     client.post("/products/1/factors/1/delete")  # still used by a line: refused
     with app.app_context():

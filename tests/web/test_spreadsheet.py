@@ -98,7 +98,8 @@ def test_import_replaces_or_appends(client, applicant, app):
     for mode, expected in (("append", ["existing line", "steel housing", "refrigerant leak"]),
                            ("replace", ["steel housing", "refrigerant leak"])):
         response = client.post("/products/1/import", data={
-            "file": (io.BytesIO(workbook(GOOD, GAS)), "lines.xlsx"), "mode": mode},
+            "file": (io.BytesIO(workbook(GOOD, GAS)), "lines.xlsx"), "mode": mode,
+            "confirm_replace": "y"},
             content_type="multipart/form-data")
         assert response.status_code == 302
         with app.app_context():
@@ -119,7 +120,7 @@ def test_downloads(client, applicant):
     template = client.get("/products/template.xlsx")
     assert template.status_code == 200
     book = load_workbook(io.BytesIO(template.data))
-    assert book.sheetnames == ["Lines", "Instructions", "Factors"]
+    assert book.sheetnames == ["Lines", "Instructions", "Factors", "SupplierFactors"]
     codes = [row[0] for row in book["Factors"].iter_rows(min_row=2, values_only=True)]
     assert "steel-bof" in codes and len(codes) == len(catalogue().factor_units)
     csv_text = client.get("/products/1/lines.csv").get_data(as_text=True)
@@ -162,7 +163,10 @@ def test_corrupt_sheet_xml_is_a_clear_error():
 
 
 @pytest.mark.parametrize("row, column, code", [
-    (["materials", "x", "factor", "steel-bof", "2,5", "kg"], "amount", "not_a_number"),
+    (["materials", "x", "factor", "steel-bof", "2,5", "kg"], "amount", "ambiguous_number"),
+    (["materials", "x", "factor", "steel-bof", "2。5", "kg"], "amount", "ambiguous_number"),
+    (["materials", "x", "factor", "steel-bof", "lots", "kg"], "amount", "not_a_number"),
+    (["materials", "x", "factor", "steel-bof", 1e26, "kg"], "amount", "too_large"),
     (["materials", "x", "factor", "steel-bof", 1, "kg", 100, "units", 1, 2, 1],
      "annual_amount", "amount_and_annual"),
     (["materials", "x", "factor", "steel-bof", 1, "kg", None, "mass", 1, 2, 1],

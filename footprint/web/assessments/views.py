@@ -16,7 +16,7 @@ from ...assessments.charts import bar_chart, top_contributors
 from ...assessments.models import Assessment
 from ...errors import IntegrityBroken
 from ...lca import SpecError
-from ...products.spreadsheet import safe_cell
+from ...products.spreadsheet import safe_row
 from ...products.models import Product
 from ..access import load, role_required
 from ..downloads import attachment
@@ -91,19 +91,20 @@ def export_csv(assessment_id: int):
     result = assessment.result
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    # every cell through safe_row: a supplier-factor code or a line name may start with "="
     writer.writerow(["stage", "name", "kind", "reference", "amount", "unit", "kg_co2e_total",
                      "kg_co2e_fossil", "kg_co2e_biogenic", "kg_co2e_land_use",
                      "water_consumption_m3", "water_scarcity_m3_world_eq"])
     for line in result["lines"]:
         detail = line["carbon_detail"]
-        writer.writerow([line["stage"], safe_cell(line["name"]), line["kind"], line["reference"],
-                         line["amount"], line["unit"], line["carbon"], detail["fossil"],
-                         detail["biogenic"], detail["land_use"], line["water"],
-                         line["water_scarcity_m3_world_eq"]])
+        writer.writerow(safe_row([line["stage"], line["name"], line["kind"], line["reference"],
+                                  line["amount"], line["unit"], line["carbon"], detail["fossil"],
+                                  detail["biogenic"], detail["land_use"], line["water"],
+                                  line["water_scarcity_m3_world_eq"]]))
     carbon, water = result["carbon"], result["water"]
-    writer.writerow(["total", "", "", "", "", "", carbon["total"], carbon["fossil"],
-                     carbon["biogenic"], carbon["land_use"], water["consumption_m3"],
-                     water["scarcity_m3_world_eq"]])
+    writer.writerow(safe_row(["total", "", "", "", "", "", carbon["total"], carbon["fossil"],
+                              carbon["biogenic"], carbon["land_use"], water["consumption_m3"],
+                              water["scarcity_m3_world_eq"]]))
     return attachment(buffer.getvalue(), "text/csv", f"assessment-{assessment.id}.csv")
 
 

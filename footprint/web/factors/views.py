@@ -9,6 +9,7 @@ from flask import jsonify, render_template, request
 from flask_babel import get_locale
 
 from ...lca.dataset import load_factors
+from ...products.spreadsheet import safe_row
 from ..downloads import attachment
 from . import bp
 
@@ -50,9 +51,10 @@ def search():
 @bp.get("/factors.csv")
 def export_csv():
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
     query, category = request.args.get("q", "").strip(), request.args.get("category", "")
     for factor in matching(query, category):
-        writer.writerow({k: v for k, v in factor.public().items() if k in CSV_COLUMNS})
+        public = factor.public()
+        writer.writerow(safe_row(public.get(k) for k in CSV_COLUMNS))  # every text cell escaped
     return attachment(buffer.getvalue(), "text/csv", "factors.csv")

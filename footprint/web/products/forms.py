@@ -1,32 +1,16 @@
-import math
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from pydantic import ValidationError as PydanticError
-from wtforms import BooleanField, FloatField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ...lca.dataset import catalogue
-from ...lca.spec import STAGES, Line as SpecLine, LineProblem, check_line
+from ...lca.spec import FORMULA_STARTS, STAGES, Line as SpecLine, LineProblem, check_line
 from ...lca.units import is_known
+from ..fields import NumberField
 from ..labels import (BASIS_LABELS, BOUNDARY_LABELS, GAS_LABELS, KIND_LABELS, STAGE_LABELS,
-                      WATER_LABELS, WATER_REGION_LABELS, error_message,
+                      WATER_LABELS, WATER_REGION_LABELS, error_message, number_message,
                       pydantic_message)
-
-
-def finite(form, field):
-    if field.data is not None and not math.isfinite(field.data):
-        raise ValidationError(_l("must be a finite number"))
-
-
-def non_negative(form, field):
-    if field.data is not None and field.data < 0:
-        raise ValidationError(_l("must be zero or more"))
-
-
-def positive(form, field):
-    if field.data is not None and field.data <= 0:
-        raise ValidationError(_l("must be above zero"))
 
 
 class ProductForm(FlaskForm):
@@ -53,14 +37,14 @@ class SupplierFactorForm(FlaskForm):
                        description=_l("Used by lines of this product, e.g. acme-pcb"))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=30)])
-    co2e_fossil = FloatField(_l("kg CO2e fossil per unit"), default=0.0,
-                             validators=[InputRequired(), finite, non_negative])
-    co2e_biogenic = FloatField(_l("kg CO2e biogenic per unit"), default=0.0,
-                               validators=[InputRequired(), finite])
-    co2e_land_use = FloatField(_l("kg CO2e land use per unit"), default=0.0,
-                               validators=[InputRequired(), finite])
-    water_m3 = FloatField(_l("m³ water consumed per unit"), default=0.0,
-                          validators=[InputRequired(), finite, non_negative])
+    co2e_fossil = NumberField(_l("kg CO2e fossil per unit"), default=0.0, sign="non_negative",
+                              validators=[InputRequired()])
+    co2e_biogenic = NumberField(_l("kg CO2e biogenic per unit"), default=0.0,
+                                validators=[InputRequired()])
+    co2e_land_use = NumberField(_l("kg CO2e land use per unit"), default=0.0,
+                                validators=[InputRequired()])
+    water_m3 = NumberField(_l("m³ water consumed per unit"), default=0.0, sign="non_negative",
+                           validators=[InputRequired()])
     water_region = SelectField(_l("Where the supplier consumes that water"), default="GLO",
                                description=_l("Sets the AWARE water-scarcity factor"))
     source = StringField(_l("Source"), validators=[DataRequired(), Length(max=300)],
@@ -74,6 +58,8 @@ class SupplierFactorForm(FlaskForm):
 
     def validate_code(self, field):
         code = field.data.strip()
+        if code.startswith(FORMULA_STARTS):
+            raise ValidationError(number_message("formula_like_code", {}))
         if code in catalogue().factor_units:
             raise ValidationError(_l("this code is a dataset factor; choose another"))
         if code in self._taken:
@@ -92,22 +78,22 @@ class LineForm(FlaskForm):
                          description=_l("Type a code or a name in Chinese or English to search"))
     gas = SelectField(_l("Gas"), choices=[(k, v) for k, v in GAS_LABELS.items()])
     water = SelectField(_l("Water"), choices=[(k, v) for k, v in WATER_LABELS.items()])
-    amount = FloatField(_l("Amount per functional unit"), validators=[Optional(), finite,
-                                                                     non_negative])
+    amount = NumberField(_l("Amount per functional unit"), sign="non_negative",
+                         validators=[Optional()])
     unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=30)],
                        description=_l("e.g. kg, g, t, kWh, MWh, m3, L, t*km, piece"))
     allocated = BooleanField(_l("Plant-level annual data, allocated to this product"))
-    annual_amount = FloatField(_l("Plant total per year"), validators=[Optional(), finite,
-                                                                      non_negative])
+    annual_amount = NumberField(_l("Plant total per year"), sign="non_negative",
+                                validators=[Optional()])
     allocation_basis = SelectField(_l("Allocation basis"),
                                    choices=[(k, v) for k, v in BASIS_LABELS.items()])
-    product_quantity = FloatField(_l("This product's annual output in that basis"),
-                                  validators=[Optional(), finite, positive],
+    product_quantity = NumberField(_l("This product's annual output in that basis"),
+                                   sign="positive", validators=[Optional()],
                                   description=_l("pieces, t or CNY, the same basis as below"))
-    plant_quantity = FloatField(_l("Plant's annual output in that basis"),
-                                validators=[Optional(), finite, positive])
-    units_per_year = FloatField(_l("Functional units of this product per year"),
-                                validators=[Optional(), finite, positive])
+    plant_quantity = NumberField(_l("Plant's annual output in that basis"), sign="positive",
+                                 validators=[Optional()])
+    units_per_year = NumberField(_l("Functional units of this product per year"),
+                                 sign="positive", validators=[Optional()])
 
     def __init__(self, *args, boundary="cradle-to-gate", custom_units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,7 @@
 """Excel/CSV template, export and import of a product's lines."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_number, gettext as _, lazy_gettext as _l
 from flask_login import current_user
-from flask_babel import gettext as _, lazy_gettext as _l
 
 from ... import db
 from ...lca.dataset import catalogue, load_factors
@@ -12,7 +12,7 @@ from ...products.models import Product
 from ...products.specs import spec_line
 from ..access import load, role_required
 from ..downloads import XLSX, attachment
-from ..labels import PROBLEM_MESSAGES, validation_message
+from ..labels import ERROR_MESSAGES
 from . import bp
 
 TEMPLATE_EXAMPLES = [
@@ -26,7 +26,14 @@ TEMPLATE_EXAMPLES = [
                                    "units_per_year": 50000}},
 ]
 ISSUE_MESSAGES = {
-    **PROBLEM_MESSAGES,
+    **ERROR_MESSAGES,
+    "too_slow": _l("the file takes more than %(seconds)s s to read; split it into smaller files"),
+    "part_too_large": _l("a part of the workbook (%(part)s) unpacks to more than %(mb)s MB"),
+    "too_many_strings": _l("the workbook has more than %(max)s different texts"),
+    "dataset_code": _l("'%(code)s' is a dataset factor code; choose another"),
+    "duplicate_code": _l("'%(code)s' is in the sheet twice"),
+    "factor_conflict": _l("the product already has a factor '%(code)s' with other values"),
+    "unknown_water_region": _l("unknown water region '%(region)s'"),
     "file_type": _l("the file must be an .xlsx workbook or a .csv file"),
     "header": _l("the first row must be the header: %(columns)s"),
     "too_many_rows": _l("the file has more than %(max)s rows"),
@@ -44,24 +51,38 @@ ISSUE_MESSAGES = {
 
 def issue_text(issue: spreadsheet.Issue) -> str:
     template = ISSUE_MESSAGES.get(issue.code)
-    if issue.code == "invalid":
-        message = validation_message(issue.params["detail"])
-    else:
+    try:
         message = str(template) % issue.params if template else issue.message
+    except (KeyError, TypeError, ValueError):  # a message that needs params the issue lacks
+        message = issue.message
     if issue.row and issue.column:
-        return _("Row %(row)s, column %(letter)s (%(column)s): %(message)s", row=issue.row,
-                 letter=spreadsheet.column_letter(issue.column), column=issue.column,
-                 message=message)
-    if issue.row:
-        return _("Row %(row)s: %(message)s", row=issue.row, message=message)
-    return message
+        text = _("Row %(row)s, column %(letter)s (%(column)s): %(message)s", row=issue.row,
+                 letter=spreadsheet.column_letter(issue.column, issue.sheet),
+                 column=issue.column, message=message)
+    elif issue.row:
+        text = _("Row %(row)s: %(message)s", row=issue.row, message=message)
+    else:
+        text = message
+    if issue.sheet != spreadsheet.SHEET:
+        text = _("Sheet %(sheet)s: %(problem)s", sheet=issue.sheet, problem=text)
+    return text
+
+
+def issue_texts(issues: list[spreadsheet.Issue]) -> list[str]:
+    """The first MAX_SHOWN_ISSUES problems, then how many more there are."""
+    shown = [issue_text(i) for i in issues[:spreadsheet.MAX_SHOWN_ISSUES]]
+    more = len(issues) - spreadsheet.MAX_SHOWN_ISSUES
+    if more > 0:
+        shown.append(_("and %(count)s more", count=format_number(more)))
+    return shown
 
 
 @bp.get("/template.xlsx")
 @role_required(Role.APPLICANT)
 def template():
     factors = [f.public() for f in load_factors().values()]
-    data = spreadsheet.export_xlsx(TEMPLATE_EXAMPLES, factors, spreadsheet.instruction_rows())
+    data = spreadsheet.export_xlsx(TEMPLATE_EXAMPLES, factors, spreadsheet.instruction_rows(),
+                                   supplier_factors=[])
     return attachment(data, XLSX, "lines-template.xlsx")
 
 
@@ -71,35 +92,46 @@ def export_lines(product_id: int, fmt: str):
     product = load(Product, product_id)
     lines = [spec_line(l) for l in operations.lines_of(db.session(), product.id)]
     filename = f"product-{product.id}-v{product.version}-lines.{fmt}"
-    if fmt == "csv":
+    if fmt == "csv":  # lines only: the import page says so
         return attachment(spreadsheet.export_csv(lines), "text/csv", filename)
-    return attachment(spreadsheet.export_xlsx(lines, instructions=spreadsheet.instruction_rows()),
-                      XLSX, filename)
+    used = {line["factor"] for line in lines if "factor" in line}
+    factors = [operations.factor_data(f) for f in operations.factors_of(db.session(), product.id)
+               if f.code in used]
+    return attachment(spreadsheet.export_xlsx(lines, instructions=spreadsheet.instruction_rows(),
+                                              supplier_factors=factors), XLSX, filename)
 
 
 @bp.route("/<int:product_id>/import", methods=["GET", "POST"])
 @role_required(Role.APPLICANT)
 def import_lines(product_id: int):
     product = load(Product, product_id, Action.EDIT)
+    existing = len(operations.lines_of(db.session(), product.id))
+    mode = "replace" if request.form.get("mode") == "replace" else "append"
     problems: list[str] = []
     if request.method == "POST":
         upload = request.files.get("file")
+        if mode == "replace" and existing and not request.form.get("confirm_replace"):
+            problems.append(_("Tick the box to confirm that the %(count)s existing lines are "
+                              "removed, or choose to keep them.", count=existing))
         if upload is None or not upload.filename:
-            problems = [_("Choose a file to upload.")]
+            problems.append(_("Choose a file to upload."))
         else:
             try:
-                rows = spreadsheet.read_rows(upload.filename, upload.read())
-                custom = {f.code: f.unit for f in operations.factors_of(db.session(), product.id)}
-                lines = spreadsheet.check_rows(rows, boundary=product.boundary,
-                                               catalogue=catalogue(), custom_units=custom)
+                content = spreadsheet.read_upload(upload.filename, upload.read())
+                own = {f.code: operations.factor_data(f)
+                       for f in operations.factors_of(db.session(), product.id)}
+                lines, factors = spreadsheet.check_upload(
+                    content, boundary=product.boundary, catalogue=catalogue(),
+                    existing_factors=own)
             except spreadsheet.ImportRejected as rejected:
-                problems = [issue_text(i) for i in rejected.issues]
+                problems += issue_texts(rejected.issues)
             else:
-                operations.replace_lines(db.session(), current_user, product, lines,
-                                         append=request.form.get("mode") == "append")
-                db.session().commit()
-                flash(_("%(count)s lines imported.", count=len(lines)), "success")
-                return redirect(url_for(".show", product_id=product.id))
-    return render_template("products/import.html", product=product, problems=problems), \
-        (400 if problems else 200)
+                if not problems:
+                    operations.replace_lines(db.session(), current_user, product, lines,
+                                             append=mode == "append", factors=factors)
+                    db.session().commit()
+                    flash(_("%(count)s lines imported.", count=len(lines)), "success")
+                    return redirect(url_for(".show", product_id=product.id))
+    return render_template("products/import.html", product=product, problems=problems,
+                           mode=mode, existing=existing), (400 if problems else 200)
 

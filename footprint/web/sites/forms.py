@@ -1,21 +1,15 @@
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
 
 from ...lca.dataset import load_grid_regions
+from ..fields import NumberField
 
 
 def grid_region_choices() -> list[tuple[str, str]]:
     chinese = str(get_locale()).startswith("zh")
     return [(r.code, r.name_zh if chinese else r.name_en) for r in load_grid_regions().values()]
-
-
-def finite_decimal(form, field):
-    """NaN, sNaN and Infinity parse as Decimals but are no amount (and NaN breaks comparisons):
-    stop before NumberRange compares them."""
-    if field.data is not None and not field.data.is_finite():
-        raise StopValidation(_l("must be a finite number"))
 
 
 class SiteForm(FlaskForm):
@@ -24,12 +18,12 @@ class SiteForm(FlaskForm):
     grid_region = SelectField(_l("Grid region"), validators=[DataRequired()],
                               description=_l("Sets the default grid electricity factor and the "
                                              "water-scarcity region of the site"))
-    annual_output = DecimalField(_l("Annual output"), places=None,
-                                 validators=[Optional(), finite_decimal, NumberRange(min=0)])
+    annual_output = NumberField(_l("Annual output"), sign="non_negative",
+                                validators=[Optional()])
     output_unit = StringField(_l("Output unit"), default="piece",
                               validators=[Length(max=30)])
-    land_area_m2 = DecimalField(_l("Land area (m²)"), places=None,
-                                validators=[Optional(), finite_decimal, NumberRange(min=0)])
+    land_area_m2 = NumberField(_l("Land area (m²)"), sign="non_negative",
+                               validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

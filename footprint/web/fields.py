@@ -1,0 +1,48 @@
+"""Form fields that read numbers the way footprint.lca.numbers says (one numeric policy)."""
+from __future__ import annotations
+
+from wtforms import StringField
+
+from ..lca import numbers
+from .labels import number_message
+
+
+class NumberField(StringField):
+    """A text input (inputmode=decimal) parsed on the server.
+
+    A browser's <input type=number> drops what it cannot read (``1,5`` reached the server as 15 or
+    as nothing); a text input sends what was typed, and a refused value comes back in the field with
+    a message saying what to type. `sign` is "any", "non_negative" or "positive".
+    """
+
+    def __init__(self, label=None, validators=None, sign: str = "any", **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off",
+                     **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.sign = sign
+
+    def process_data(self, value):
+        self.data = None if value is None or value == "" else float(value)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and str(valuelist[0]).strip():
+            try:
+                self.data = numbers.parse_checked(valuelist[0], self.sign)
+            except numbers.NumberProblem as problem:
+                raise ValueError(number_message(problem.code, problem.params)) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]  # what was typed, also when it was refused
+        return plain(self.data)
+
+
+def plain(value) -> str:
+    """A stored float as text the parser reads back unchanged: 1500.0 -> "1500", 2.5 -> "2.5"."""
+    if value is None:
+        return ""
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)

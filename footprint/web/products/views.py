@@ -161,7 +161,7 @@ def _line_page(product: Product, form: LineForm, line: Line | None):
     region = load_grid_regions().get(site.grid_region) if site else None
     return render_template("products/line_form.html", product=product, form=form, line=line,
                            grid_factor=region.pcf_electricity_factor if region else
-                           "elec-cn-lca-2024",
+                           "elec-cn-lca-2024", region=region,
                            factors=operations.factors_of(db.session(), product.id))
 
 

@@ -1,0 +1,133 @@
+"""Findings of the new-user walk in Chinese and English: the factor picker, the factor library,
+chart labels, time zones, comparisons, untranslated codes, the grid region, the header, the
+favicon and confirmations."""
+import re
+from datetime import datetime, timezone
+
+import pytest
+
+from footprint.lca.dataset import load_factors
+from tests.helpers import add_line
+
+
+def codes(client, query, lang="en"):
+    client.get(f"/language/{lang}")
+    return [row["code"] for row in client.get("/factors/search.json",
+                                              query_string={"q": query}).get_json()["factors"]]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("塑料", {"pp-cn", "pe-ld-cn-a", "pvc-ethylene-cn", "abs-cn"}),
+    ("plastic", {"pp-cn", "pvc-carbide-cn"}),
+    ("纸箱", {"paper-corrugating-medium-cn", "paper-containerboard-cn"}),
+    ("carton", {"paper-corrugating-medium-cn", "paper-containerboard-cn"}),
+    ("包装", {"paper-kraft-cn", "paper-containerboard-cn", "pe-ld-cn-a"}),
+    ("packaging", {"paper-kraft-cn", "pe-ld-cn-a"}),
+    ("aluminum", {"al-primary-cn", "al-recycled-cn"}),
+    ("aluminium", {"al-primary-cn", "al-recycled-cn"}),
+    ("fiber", {"pet-filament-virgin-cn"}),
+    ("fibre", {"pet-filament-virgin-cn"}),
+    ("钢", {"steel-cold-rolled", "steel-bof", "steel-stainless-austenitic-a"}),
+    ("冷轧", {"steel-cold-rolled"}),
+])
+def test_picker_finds_synonyms_in_both_languages(client, query, expected):
+    assert expected <= set(codes(client, query)), query
+
+
+def test_picker_lists_life_cycle_before_inventory_only_factors(client):
+    for query in ("电", "electricity", "grid 2023", "全国"):
+        rows = client.get("/factors/search.json", query_string={"q": query}).get_json()["factors"]
+        flags = [row["inventory_only"] for row in rows]
+        assert flags and flags == sorted(flags), (query, flags)
+        assert not flags[0], query
+    assert codes(client, "electricity")[0].startswith("elec-cn-lca")
+
+
+def test_every_term_pattern_names_a_factor_or_gas():
+    """A misspelt pattern in datasets/search/factor_terms.csv would silently find nothing."""
+    from fnmatch import fnmatchcase
+
+    from footprint.lca.flows import GASES
+    from footprint.web.factors.search import vocabulary
+
+    terms, _ = vocabulary()
+    factors = load_factors()
+    for row in terms:
+        for pattern in row.patterns:
+            if pattern.startswith("gas:"):
+                assert pattern[4:] in GASES, pattern
+            else:
+                assert any(fnmatchcase(code, pattern) for code in factors), pattern
+
+
+@pytest.mark.parametrize("query", ["制冷剂", "refrigerant", "R134a", "冷媒"])
+def test_refrigerant_search_points_to_the_direct_emission(client, query):
+    for lang in ("en", "zh"):
+        client.get(f"/language/{lang}")
+        data = client.get("/factors/search.json", query_string={"q": query}).get_json()
+        assert data["hint"] and "HFC-134a" in data["hint"]["gases"], (query, lang)
+        page = client.get("/factors/", query_string={"q": query}).get_data(as_text=True)
+        assert 'id="refrigerant-hint"' in page and "HFC-134a" in page
+    assert client.get("/factors/search.json?q=steel").get_json()["hint"] is None
+
+
+def test_picker_rows_carry_value_scope_and_confidence(client):
+    row = next(r for r in client.get("/factors/search.json?q=steel-bof").get_json()["factors"]
+               if r["code"] == "steel-bof")
+    assert row["value"] == "1,990.00 kg CO2e / t"
+    assert (row["scope"], row["scope_label"]) == ("cradle-to-gate", "Cradle to gate")
+    assert {"unit", "scope", "scope_label", "confidence", "confidence_label",
+            "inventory_only"} <= set(row)
+
+
+def test_line_form_shows_the_chosen_factor_and_names_in_tables(client, applicant):
+    add_line(client, factor="steel-cold-rolled", unit="t", amount="0.002")
+    form = client.get("/products/1/lines/1/edit").get_data(as_text=True)
+    info = re.search(r'<div class="factor-info[^"]*" id="factor-info"[^>]*>(.*?)</div>', form,
+                     re.S)
+    assert info and "Cold-rolled steel sheet and strip" in info.group(1)
+    assert "kg CO2e / t" in info.group(1) and "Cradle to gate" in info.group(1)
+    product = client.get("/products/1").get_data(as_text=True)
+    assert "Cold-rolled steel sheet and strip" in product
+    client.post("/products/1/calculate")
+    result = client.get("/assessments/1").get_data(as_text=True)
+    table = result[result.index('id="result-lines"'):]
+    assert "Cold-rolled steel sheet and strip" in table
+    client.get("/language/zh")
+    assert "冷轧板带" in client.get("/products/1").get_data(as_text=True)
+
+
+def test_factor_library_pages_keep_the_query(client):
+    page = client.get("/factors/").get_data(as_text=True)
+    assert page.count('<tr id="factor-') == 50
+    assert 'href="/factors/?page=2"' in page
+    filtered = client.get("/factors/?q=-&category=material").get_data(as_text=True)
+    assert 'href="/factors/?q=-&amp;category=material&amp;page=2"' in filtered
+    last = client.get("/factors/?q=-&category=material&page=99").get_data(as_text=True)
+    assert 0 < last.count('<tr id="factor-') <= 50
+    shown = set(re.findall(r'<tr id="factor-([^"]+)"', last))
+    everything = set()
+    for number in range(1, -(-len(load_factors()) // 50) + 1):
+        everything |= set(re.findall(r'<tr id="factor-([^"]+)"', client.get(
+            f"/factors/?page={number}").get_data(as_text=True)))
+    assert len(everything) == len(load_factors()) and shown <= everything
+    assert 'class="table-scroll"' in page
+
+
+def test_factor_library_translates_categories_and_scopes(client):
+    client.get("/language/zh")
+    page = client.get("/factors/?q=elec-cq-co2-2023").get_data(as_text=True)
+    row = page[page.index('id="factor-elec-cq-co2-2023"'):].split("</tr>")[0]
+    assert "location-based CO2 only (inventory)" not in row and ">electricity<" not in row
+    assert "co2_fossil" not in row and ">mirror<" not in row and ">primary<" not in row
+    options = page[page.index('name="category"'):].split("</select>")[0]
+    assert ">material<" not in options and ">electricity<" not in options
+
+
+def test_every_dataset_scope_and_category_has_a_label():
+    from footprint.web.labels import CATEGORY_LABELS, CONFIDENCE_LABELS, SCOPE_LABELS
+
+    for factor in load_factors().values():
+        assert factor.scope in SCOPE_LABELS, factor.scope
+        assert factor.category in CATEGORY_LABELS, factor.category
+        assert factor.confidence in CONFIDENCE_LABELS, factor.confidence

@@ -131,3 +131,81 @@ def test_every_dataset_scope_and_category_has_a_label():
         assert factor.scope in SCOPE_LABELS, factor.scope
         assert factor.category in CATEGORY_LABELS, factor.category
         assert factor.confidence in CONFIDENCE_LABELS, factor.confidence
+
+
+def test_chart_labels_are_measured_with_cjk_as_double_width():
+    from footprint.assessments.charts import LABEL_UNITS, bar_chart, text_width, wrap
+
+    assert text_width("钢a") == 3 and text_width("（0.8）") == 7
+    chinese = "冷轧钢板外壳（喷粉，0.8毫米，宝钢供货，含边角料损耗）以及包装纸箱和托盘"
+    lines = wrap(chinese)
+    assert len(lines) == 2 and lines[-1].endswith("…")
+    assert all(text_width(line) <= LABEL_UNITS for line in lines)
+    # 32 Chinese characters are twice as wide as the column: the old cut at 32 characters let
+    # them run over the bars
+    svg = str(bar_chart([(chinese, 3.0)], unit="kg CO2e", title="t"))
+    shown = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
+    assert shown == lines and all(text_width(s) <= LABEL_UNITS for s in shown)
+    assert f"<title>{chinese}: 3.000 kg CO2e</title>" in svg  # the full label stays
+
+
+def test_short_latin_labels_are_not_cut_and_stage_names_never_clipped():
+    from footprint.assessments.charts import bar_chart
+
+    latin = "Housing, cold-rolled steel 0.8 mm"  # 33 characters: fits the column
+    svg = str(bar_chart([(latin, 1.0)], unit="kg CO2e", title="t"))
+    assert re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg) == [latin]
+    stage = "Raw materials and purchased parts, including a long explanation of the stage"
+    svg = str(bar_chart([(stage, 1.0)], unit="kg CO2e", title="t", max_lines=None))
+    shown = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
+    assert "…" not in "".join(shown) and " ".join(shown) == stage
+
+
+def test_result_page_shows_whole_stage_names(client, applicant):
+    add_line(client)
+    client.post("/products/1/calculate")
+    page = client.get("/assessments/1").get_data(as_text=True)
+    chart = page[page.index("<svg"):page.index("</svg>")]
+    assert "Raw materials and purchased parts" in " ".join(
+        re.findall(r"<tspan[^>]*>([^<]*)</tspan>", chart))
+    assert "…" not in chart
+
+
+def test_datetime_filter_converts_utc_and_naive_values(app):
+    from zoneinfo import ZoneInfo
+
+    from footprint.web.formatting import local_datetime
+
+    aware = datetime(2026, 3, 5, 8, 30, tzinfo=timezone.utc)
+    naive = datetime(2026, 3, 5, 8, 30)  # as SQLite gives it back
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert local_datetime(aware) == local_datetime(naive)
+        assert "4:30:00" in local_datetime(naive) and "PM" in local_datetime(naive)
+        assert local_datetime(naive).endswith("(UTC+8)")
+        assert local_datetime(naive, ZoneInfo("Asia/Kolkata")).endswith("(UTC+5:30)")
+        assert "3:30:00\u202fAM" in local_datetime(naive, ZoneInfo("America/New_York"))
+        assert local_datetime(naive, ZoneInfo("America/New_York")).endswith("(UTC-5)")
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert "16:30:00" in local_datetime(naive) and "2026年3月5日" in local_datetime(naive)
+
+
+def test_pages_show_times_in_the_organisation_time_zone(client, applicant, app):
+    from footprint import db
+    from footprint.accounts.models import Organisation
+    from footprint.assessments.models import Assessment
+    from sqlalchemy import update
+
+    add_line(client)
+    client.post("/products/1/calculate")
+    with app.app_context():  # assessments are immutable through the ORM: set the time in SQL
+        db.session().execute(update(Assessment).where(Assessment.id == 1).values(
+            created_dt=datetime(2026, 3, 5, 23, 30, tzinfo=timezone.utc)))
+        db.session().commit()
+        assert db.session().get(Organisation, 1).time_zone == "Asia/Shanghai"
+    page = client.get("/assessments/1").get_data(as_text=True)
+    assert "Mar 6, 2026, 7:30:00 AM (UTC+8)" in page.replace("\u202f", " ")
+    with app.app_context():
+        db.session().get(Organisation, 1).time_zone = "Europe/Berlin"
+        db.session().commit()
+    page = client.get("/products/1").get_data(as_text=True)
+    assert "Mar 6, 2026, 12:30:00 AM (UTC+1)" in page.replace("\u202f", " ")

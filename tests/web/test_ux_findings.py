@@ -209,3 +209,47 @@ def test_pages_show_times_in_the_organisation_time_zone(client, applicant, app):
         db.session().commit()
     page = client.get("/products/1").get_data(as_text=True)
     assert "Mar 6, 2026, 12:30:00 AM (UTC+1)" in page.replace("\u202f", " ")
+
+
+def _assessment(carbon_by_line: dict, *, id=1, version="v1"):
+    from types import SimpleNamespace
+
+    lines = [{"stage": "materials", "name": name, "kind": "factor", "reference": "steel-bof",
+              "amount": amount, "unit": "kg", "carbon": carbon}
+             for name, (amount, carbon) in carbon_by_line.items()]
+    total = sum(l["carbon"] for l in lines)
+    result = {"carbon": {"total": total, "fossil": total, "biogenic": 0.0, "land_use": 0.0,
+                         "by_stage": {"materials": total}},
+              "water": {"consumption_m3": 0.0, "scarcity_m3_world_eq": 0.0}, "lines": lines}
+    return SimpleNamespace(id=id, result=result, dataset_version=version,
+                           created_dt=datetime(2026, 3, 5, 8, id, tzinfo=timezone.utc))
+
+
+def test_compare_ignores_floating_point_noise():
+    from footprint.assessments.operations import compare
+
+    before = _assessment({"housing": (1.0, 2.022), "motor": (0.5, 3.1)})
+    # the same inputs summed in another order: 2.022 -> 2.0220000000000002
+    after = _assessment({"housing": (1.0, 0.1 * 3 + 1.722), "motor": (0.5, 3.1)}, id=2)
+    assert after.result["lines"][0]["carbon"] != 2.022
+    diff = compare(before, after)
+    assert [l["status"] for l in diff["lines"]] == ["same", "same"]
+    assert all(l["delta"] == 0.0 for l in diff["lines"])
+    assert diff["totals"]["carbon.total"]["delta"] == 0.0
+
+
+def test_compare_page_shows_small_changes_with_enough_digits(app):
+    from types import SimpleNamespace
+
+    from flask import render_template
+
+    from footprint.assessments.operations import compare
+
+    before = _assessment({"housing": (1.0, 2.022), "motor": (0.5, 3.1)})
+    after = _assessment({"housing": (1.0, 2.02201), "motor": (0.5, 3.1)}, id=2)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        page = render_template("assessments/compare.html", product=SimpleNamespace(
+            id=1, name="Fan"), before=before, after=after, diff=compare(before, after))
+    lines = page[page.index('id="compare-lines"'):]
+    assert "housing" in lines and "motor" not in lines
+    assert "2.022</td>" in lines and "2.02201</td>" in lines and "0.00001</td>" in lines

@@ -87,6 +87,15 @@ TOTAL_LABELS = {
     "water.consumption_m3": _l("Water consumption (m³)"),
     "water.scarcity_m3_world_eq": _l("Water scarcity (m³ world-eq)"),
 }
+# How the result page names each method (footprint.lca.methods keys).
+METHOD_LABELS = {
+    "carbon.total": _l("IPCC 2021 (AR6), climate change, GWP100, total"),
+    "carbon.fossil": _l("IPCC 2021 (AR6), climate change, GWP100, fossil"),
+    "carbon.biogenic": _l("IPCC 2021 (AR6), climate change, GWP100, biogenic"),
+    "carbon.land_use": _l("IPCC 2021 (AR6), climate change, GWP100, land use"),
+    "water.consumption_m3": _l("ReCiPe 2016 water consumption potential (WCP), regionalised"),
+    "water.scarcity_m3_world_eq": _l("AWARE 2.0 water scarcity, non-agricultural use"),
+}
 STATUS_LABELS = {"added": _l("added"), "removed": _l("removed"), "changed": _l("changed"),
                  "same": _l("unchanged")}
 
@@ -134,7 +143,8 @@ def context() -> dict:
             "total_labels": TOTAL_LABELS, "status_labels": STATUS_LABELS,
             "role_labels": ROLE_LABELS, "category_labels": CATEGORY_LABELS,
             "scope_labels": SCOPE_LABELS, "confidence_labels": CONFIDENCE_LABELS,
-            "gas_column_labels": GAS_COLUMN_LABELS}
+            "gas_column_labels": GAS_COLUMN_LABELS,
+            "method_labels": METHOD_LABELS, "water_region_labels": WATER_REGION_LABELS}
 
 
 def label(table: dict, key):

@@ -253,3 +253,64 @@ def test_compare_page_shows_small_changes_with_enough_digits(app):
     lines = page[page.index('id="compare-lines"'):]
     assert "housing" in lines and "motor" not in lines
     assert "2.022</td>" in lines and "2.02201</td>" in lines and "0.00001</td>" in lines
+
+
+RAW_CODES = [
+    r"cradle-to-gate", r"cradle-to-grave", r"inbound_transport", r"end_of_life",
+    r"electricity_green", r"fuel_upstream", r"energy_other", r"co2e?_fossil", r"ch4_fossil",
+    r"carbon\.total", r"carbon\.fossil", r"water\.consumption_m3", r"water\.scarcity",
+    r"\bwithdrawal\b", r"\bdischarge\b", r"CO2 only \(inventory\)", r"life-cycle CO2e \(PCF\)", r"kWh generated \(PCF\)",
+    r"combustion only,",
+    # a stage, kind, category or confidence key as the whole text of an element
+    r">\s*(materials|manufacturing|packaging|distribution|use|factor|emission|water|material|"
+    r"electricity|fuel|transport|waste|primary|mirror|paper|derived)\s*<",
+]
+
+
+def visible(page: str) -> str:
+    """The page without attributes, scripts and the hidden SVG titles' markup."""
+    page = re.sub(r"<script.*?</script>", "", page, flags=re.S)
+    return re.sub(r"<(/?[a-zA-Z0-9]+)(\s[^>]*)?>", r"<\1>", page)
+
+
+def test_chinese_pages_show_no_raw_codes(client, applicant):
+    client.get("/language/zh")
+    add_line(client, name="钢壳")
+    add_line(client, name="冷媒", kind="emission", gas="HFC-134a", unit="kg", amount="0.001")
+    add_line(client, name="取水", stage="manufacturing", kind="water", water="withdrawal",
+             unit="m3", amount="0.2")
+    add_line(client, name="排水", stage="manufacturing", kind="water", water="discharge",
+             unit="m3", amount="0.1")
+    add_line(client, name="绿电", stage="manufacturing", factor="elec-green-pv", unit="kWh",
+             amount="1")
+    add_line(client, name="纸箱", stage="packaging", factor="paper-containerboard-cn",
+             unit="kg", amount="0.3")
+    client.post("/products/1/calculate")
+    add_line(client, name="电", stage="manufacturing", factor="elec-cn-lca-2024", unit="kWh",
+             amount="2")
+    client.post("/products/1/calculate")
+    urls = ["/products/", "/products/new", "/products/1", "/products/1/edit",
+            "/products/1/lines/new", "/products/1/lines/3/edit", "/products/1/lines/5/edit",
+            "/products/1/import", "/sites/", "/sites/new", "/sites/1/edit", "/factors/",
+            "/factors/?page=2", "/factors/?page=3", "/factors/?page=4",
+            "/factors/?category=electricity_green", "/assessments/1", "/assessments/2",
+            "/products/1/compare?a=1&b=2"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.get_data(as_text=True)
+        assert '<html lang="zh-CN">' in page, url
+        for pattern in RAW_CODES:
+            found = re.search(pattern, visible(page))
+            assert not found, (url, found.group(0),
+                               visible(page)[max(0, found.start() - 120):found.end() + 80])
+
+
+def test_new_product_form_offers_the_localised_functional_unit(client, applicant):
+    from footprint.lca.units import is_known
+
+    client.get("/language/zh")
+    page = client.get("/products/new").get_data(as_text=True)
+    assert 'value="1 件"' in page and is_known("件")
+    client.get("/language/en")
+    assert 'value="1 piece"' in client.get("/products/new").get_data(as_text=True)

@@ -314,3 +314,23 @@ def test_new_product_form_offers_the_localised_functional_unit(client, applicant
     assert 'value="1 件"' in page and is_known("件")
     client.get("/language/en")
     assert 'value="1 piece"' in client.get("/products/new").get_data(as_text=True)
+
+
+def test_site_pages_say_what_the_grid_region_really_sets(client, applicant):
+    form = client.get("/sites/1/edit").get_data(as_text=True)
+    assert "Sets the default grid electricity factor" not in form
+    assert "water-scarcity (AWARE) region" in form
+    row = form[form.index('id="region-CN-CQ"'):].split("</tr>")[0]
+    assert "elec-cn-lca-2024" in row and "0.5777 kg CO2e + 0.001900 m³ H2O / kWh" in row
+    assert "elec-cq-co2-2023" in row and "0.5581 kg CO2 / kWh" in row
+    listing = client.get("/sites/").get_data(as_text=True)
+    row = listing[listing.index("Liangjiang plant"):].split("</tr>")[0]
+    assert "elec-cn-lca-2024" in row and "elec-cq-co2-2023" in row and "0.5581" in row
+
+
+def test_line_form_electricity_hint_names_the_factor_used_and_the_regional_one(client, applicant):
+    page = client.get("/products/1/lines/new").get_data(as_text=True)
+    hint = page[page.index('id="electricity-hint"'):].split("</p>")[0]
+    assert "elec-cn-lca-2024" in hint and "0.5777 kg CO2e + 0.001900 m³ H2O / kWh" in hint
+    assert "elec-cq-co2-2023" in hint and "0.5581 kg CO2 / kWh" in hint
+    assert "For information only" in hint

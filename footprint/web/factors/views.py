@@ -10,7 +10,7 @@ import math
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 
-from ...lca.dataset import load_factors
+from ...lca.dataset import load_factors, load_grid_regions
 from ..downloads import attachment
 from ..labels import GAS_LABELS, WATER_LABELS, label
 from . import bp
@@ -28,6 +28,11 @@ def factor_info(code: str) -> dict | None:
     """A dataset factor as the forms show it (value, unit, scope, confidence), or None."""
     factor = load_factors().get(code or "")
     return describe(factor) if factor else None
+
+
+@bp.app_template_global()
+def grid_regions() -> dict:
+    return load_grid_regions()
 
 
 @bp.app_template_global()

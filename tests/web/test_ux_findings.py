@@ -334,3 +334,31 @@ def test_line_form_electricity_hint_names_the_factor_used_and_the_regional_one(c
     assert "elec-cn-lca-2024" in hint and "0.5777 kg CO2e + 0.001900 m³ H2O / kWh" in hint
     assert "elec-cq-co2-2023" in hint and "0.5581 kg CO2 / kWh" in hint
     assert "For information only" in hint
+
+
+def test_removals_ask_through_data_confirm_and_work_without_script(client, applicant):
+    add_line(client)
+    client.post("/products/1/factors/new", data={
+        "code": "acme-pcb", "name": "Acme PCB", "unit": "piece", "co2e_fossil": "3.2",
+        "co2e_biogenic": "0", "co2e_land_use": "0", "water_m3": "0", "water_region": "GLO",
+        "source": "supplier PCF"})
+    page = client.get("/products/1").get_data(as_text=True)
+    assert not re.search(r"\son[a-z]+=", page)  # no inline handlers (strict CSP to come)
+    assert 'data-confirm="Remove the line “housing”?"' in page
+    assert 'data-confirm="Remove the supplier factor “acme-pcb”?"' in page
+    assert re.search(r'<script src="/static/confirm.js"', page)
+    # without JavaScript the plain POST still removes
+    client.post("/products/1/lines/1/delete")
+    client.post("/products/1/factors/1/delete")
+    page = client.get("/products/1").get_data(as_text=True)
+    assert "housing" not in page and "acme-pcb" not in page
+    assert not re.search(r"\son[a-z]+=", client.get("/sites/").get_data(as_text=True))
+
+
+def test_favicon_is_linked_and_served(client):
+    page = client.get("/").get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)"', page).group(1)
+    for url in (icon, "/favicon.ico"):
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml", url
+        assert response.get_data().startswith(b"<svg")

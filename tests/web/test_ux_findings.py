@@ -259,7 +259,8 @@ RAW_CODES = [
     r"cradle-to-gate", r"cradle-to-grave", r"inbound_transport", r"end_of_life",
     r"electricity_green", r"fuel_upstream", r"energy_other", r"co2e?_fossil", r"ch4_fossil",
     r"carbon\.total", r"carbon\.fossil", r"water\.consumption_m3", r"water\.scarcity",
-    r"\bwithdrawal\b", r"\bdischarge\b", r"CO2 only \(inventory\)", r"life-cycle CO2e \(PCF\)", r"kWh generated \(PCF\)",
+    r"\bwithdrawal\b", r"\bdischarge\b", r"CO2 only \(inventory\)", r"life-cycle CO2e \(PCF\)",
+    r"kWh generated \(PCF\)",
     r"combustion only,",
     # a stage, kind, category or confidence key as the whole text of an element
     r">\s*(materials|manufacturing|packaging|distribution|use|factor|emission|water|material|"
@@ -268,7 +269,7 @@ RAW_CODES = [
 
 
 def visible(page: str) -> str:
-    """The page without attributes, scripts and the hidden SVG titles' markup."""
+    """The page's text and tag names: attributes and scripts removed."""
     page = re.sub(r"<script.*?</script>", "", page, flags=re.S)
     return re.sub(r"<(/?[a-zA-Z0-9]+)(\s[^>]*)?>", r"<\1>", page)
 

@@ -142,3 +142,22 @@ def test_favicon(page: Page):
         assert response.status == 200, url
         assert response.headers["content-type"].startswith("image/svg+xml")
         assert response.body().startswith(b"<svg")
+
+
+def test_factor_library_fits_a_desktop_screen(browser, live_server):
+    """Before: one 21,000-pixel page wider than the screen. Now: 50 a page, no sideways scroll."""
+    context = browser.new_context(base_url=live_server, locale="en-GB",
+                                  viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        for number in (1, 2, 3, 4):
+            page.goto(f"/factors/?page={number}")
+            size = page.evaluate("""() => ({
+                page: document.documentElement.scrollWidth, screen: window.innerWidth,
+                height: document.documentElement.scrollHeight})""")
+            assert size["page"] <= size["screen"], (number, size)
+            assert size["height"] < 8_000, (number, size)
+            table = page.locator("table.factors")
+            assert table.evaluate("t => t.getBoundingClientRect().right") <= size["screen"]
+    finally:
+        context.close()

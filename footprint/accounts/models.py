@@ -35,6 +35,8 @@ class Organisation(SQLModel, table=True):
     credit_code: str = Field(max_length=18, unique=True, index=True)
     address: str = Field(default="", max_length=300)
     kind: str = Field(default=OrganisationKind.MANUFACTURER, max_length=30)
+    # IANA name; times are stored in UTC and shown in this zone (needs an Alembic migration)
+    time_zone: str = Field(default="Asia/Shanghai", max_length=64)
     created_dt: datetime = Field(default_factory=utcnow)
 
 

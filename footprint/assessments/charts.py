@@ -1,17 +1,81 @@
-"""Server-rendered SVG bar charts (no scripts, no network). Labels are escaped."""
+"""Server-rendered SVG bar charts (no scripts, no network). Labels are escaped.
+
+Labels are measured in display width (a CJK character is as wide as two Latin ones) and wrapped
+to the label column; a long line label is shortened on its last line with "…" while its full text
+stays in the <title>, and a stage name is never shortened (it wraps onto as many lines as needed).
+"""
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 
 from markupsafe import Markup, escape
 
 BAR_HEIGHT, GAP, LABEL_WIDTH, VALUE_WIDTH, WIDTH = 22, 6, 230, 110, 720
+FONT_SIZE, LINE_HEIGHT = 12, 14
+# An average Latin character of the 12 px sans-serif font is about 6.6 px wide; CJK is 12 px.
+UNIT_PX = 6.6
+LABEL_UNITS = int((LABEL_WIDTH - 12) / UNIT_PX)  # 33 half-width units
 POSITIVE, NEGATIVE = "#1f7a4d", "#b3261e"
 
 
+def char_width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def text_width(text: str) -> int:
+    """Display width in half-width units: CJK (wide and full-width) characters count two."""
+    return sum(char_width(c) for c in text)
+
+
+def _tokens(text: str) -> list[str]:
+    """Words with their trailing spaces, and each wide character on its own (CJK text may break
+    between any two characters)."""
+    return re.findall(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+                      r"\uff00-\uff60\uffe0-\uffe6]|[^\s\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
+                      r"\uff00-\uff60]+\s*|\s+", text)
+
+
+def _cut(text: str, units: int) -> tuple[str, str]:
+    """The longest head of `text` that fits in `units`, and the rest."""
+    width = 0
+    for index, char in enumerate(text):
+        width += char_width(char)
+        if width > units:
+            return text[:index], text[index:]
+    return text, ""
+
+
+def wrap(text: str, units: int = LABEL_UNITS, max_lines: int | None = 2) -> list[str]:
+    """Lines of at most `units` display width; with `max_lines`, the last shown line ends in "…"
+    when text is left over. Without it, every character is kept."""
+    lines: list[str] = []
+    current = ""
+    for token in _tokens(text.strip()):
+        if text_width(current + token.rstrip()) <= units:
+            current += token
+            continue
+        if current.strip():
+            lines.append(current.rstrip())
+            current = ""
+        token = token.lstrip() if not lines or not current else token
+        while text_width(token.rstrip()) > units:  # a word wider than the column: hard break
+            head, token = _cut(token, units)
+            lines.append(head)
+        current = token
+    if current.strip():
+        lines.append(current.rstrip())
+    if max_lines is not None and len(lines) > max_lines:
+        last, _ = _cut(lines[max_lines - 1], units - 1)
+        lines = [*lines[:max_lines - 1], last.rstrip() + "…"]
+    return lines or [""]
+
+
 def bar_chart(items: list[tuple[str, float]], *, unit: str, title: str,
-              number=lambda v: f"{v:,.3f}") -> Markup:
-    """Horizontal bars from a shared zero line, so credits (negative values) point left."""
+              number=lambda v: f"{v:,.3f}", max_lines: int | None = 2) -> Markup:
+    """Horizontal bars from a shared zero line, so credits (negative values) point left.
+    `max_lines=None` never shortens a label (stage names)."""
     plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     # Geometry from finite values only (a stored NaN or infinity draws no bar); the shown value
     # is whatever `number` makes of it.
@@ -22,24 +86,32 @@ def bar_chart(items: list[tuple[str, float]], *, unit: str, title: str,
     high = max([0.0, *sizes])
     span = (high - low) or 1.0
     zero = LABEL_WIDTH + plot * (-low / span)
-    height = len(items) * (BAR_HEIGHT + GAP) + GAP
+    wrapped = [wrap(label, max_lines=max_lines) for label, _ in items]
+    rows = [max(BAR_HEIGHT, len(lines) * LINE_HEIGHT + 4) for lines in wrapped]
+    height = sum(rows) + GAP * (len(items) + 1)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
              f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}">',
              f"<title>{escape(title)}</title>"]
-    for row, (label, value) in enumerate(items):
-        y = GAP + row * (BAR_HEIGHT + GAP)
-        length = plot * abs(sizes[row]) / span
+    y = GAP
+    for (label, value), size, lines, row_height in zip(items, sizes, wrapped, rows):
+        length = plot * abs(size) / span
         x = zero if not value < 0 else zero - length
+        bar_y = y + (row_height - BAR_HEIGHT) // 2
         colour = POSITIVE if value >= 0 else NEGATIVE
-        shown = label if len(label) <= 32 else label[:31] + "…"
+        first = y + row_height / 2 - (len(lines) - 1) * LINE_HEIGHT / 2 + 4
+        spans = "".join(
+            f'<tspan x="{LABEL_WIDTH - 8}" y="{first + i * LINE_HEIGHT:g}">{escape(line)}</tspan>'
+            for i, line in enumerate(lines))
+        full = f"{escape(label)}: {escape(number(value))} {escape(unit)}"
         parts.append(
-            f'<g><text x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end" font-size="12">'
-            f'{escape(shown)}</text>'
-            f'<rect x="{x:.1f}" y="{y}" width="{max(length, 0.5):.1f}" height="{BAR_HEIGHT}" '
-            f'fill="{colour}"><title>{escape(label)}: {escape(number(value))} {escape(unit)}'
-            f'</title></rect>'
-            f'<text x="{WIDTH - VALUE_WIDTH + 6}" y="{y + 15}" font-size="12">'
+            f'<g><title>{full}</title>'
+            f'<text x="{LABEL_WIDTH - 8}" y="{first:g}" text-anchor="end" '
+            f'font-size="{FONT_SIZE}">{spans}</text>'
+            f'<rect x="{x:.1f}" y="{bar_y}" width="{max(length, 0.5):.1f}" height="{BAR_HEIGHT}" '
+            f'fill="{colour}"><title>{full}</title></rect>'
+            f'<text x="{WIDTH - VALUE_WIDTH + 6}" y="{bar_y + 15}" font-size="{FONT_SIZE}">'
             f'{escape(number(value))}</text></g>')
+        y += row_height + GAP
     parts.append(f'<line x1="{zero:.1f}" y1="0" x2="{zero:.1f}" y2="{height}" stroke="#5b6b63" '
                  f'stroke-width="1"/></svg>')
     return Markup("".join(parts))

@@ -1,6 +1,7 @@
 """Running, storing and comparing assessments. An Assessment row is never changed once stored."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -63,9 +64,25 @@ TOTAL_KEYS = (("carbon", "total"), ("carbon", "fossil"), ("carbon", "biogenic"),
 
 
 def _change(before: float | None, after: float | None) -> dict:
-    delta = (after or 0.0) - (before or 0.0)
+    delta = 0.0 if close(before, after) else (after or 0.0) - (before or 0.0)
     relative = delta / before if before else None
     return {"before": before, "after": after, "delta": delta, "relative": relative}
+
+
+# Results pass through floating-point sums whose order may differ between runs and versions:
+# values this close are the same number.
+REL_TOL, ABS_TOL = 1e-9, 1e-12
+
+
+def close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+
+
+def _same_line(a: dict, b: dict) -> bool:
+    return ((a["reference"], a["unit"]) == (b["reference"], b["unit"])
+            and close(a["amount"], b["amount"]) and close(a["carbon"], b["carbon"]))
 
 
 def _keyed(lines: list[dict]) -> dict[tuple, dict]:
@@ -92,8 +109,7 @@ def compare(before: Assessment, after: Assessment) -> dict:
     for key in list(dict.fromkeys([*old, *new])):
         a, b = old.get(key), new.get(key)
         status = ("added" if a is None else "removed" if b is None else
-                  "changed" if (a["reference"], a["amount"], a["unit"], a["carbon"])
-                  != (b["reference"], b["amount"], b["unit"], b["carbon"]) else "same")
+                  "same" if _same_line(a, b) else "changed")
         lines.append({"stage": key[0], "name": key[1], "status": status, "old": a, "new": b,
                       **_change(a["carbon"] if a else None, b["carbon"] if b else None)})
     lines.sort(key=lambda l: -abs(l["delta"]))

@@ -1,7 +1,8 @@
 """The web tier: extensions, blueprints (registered explicitly) and error pages."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, redirect, render_template, url_for
+from flask import (Blueprint, Flask, jsonify, redirect, render_template, send_from_directory,
+                   url_for)
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +25,12 @@ def index():
         if current_user.role == Role.ADMIN:
             return redirect(url_for("admin.users"))
     return render_template("index.html")
+
+
+@main.get("/favicon.ico")
+def favicon():
+    return send_from_directory(main.root_path + "/static", "favicon.svg",
+                               mimetype="image/svg+xml", max_age=86400)
 
 
 @main.get("/health")

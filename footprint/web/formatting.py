@@ -1,19 +1,16 @@
-"""Locale-aware number and date formatting for templates.
-
-The number filters never raise, whatever float is stored: None gives "", NaN gives "—",
-infinities "∞" / "-∞", -0.0 is shown as 0, and magnitudes beyond what a fixed-point format can
-show (>= 1e15, or non-zero below 1e-6 for `significant`) are shown in scientific notation
-(1.235E26). Babel formats through decimal.Decimal with 28 digits of precision, and a fixed-point
-format of 1e26 with two decimals needs 29: that raised InvalidOperation and made every page
-showing such a value answer 500.
-"""
+"""Locale-aware number and date formatting for templates; nothing here may raise for any stored
+value (a page must render whatever an older version or a bug stored)."""
 from __future__ import annotations
 
 import math
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask
-from flask_babel import format_datetime, format_decimal, format_percent, format_scientific
+from babel.dates import format_datetime as babel_datetime
+from flask import Flask, g
+from flask_babel import format_decimal, format_percent, format_scientific, get_locale
 
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
 LARGE = 1e15  # fixed point up to here: 15 integer digits + 6 decimals stay within 28 digits
 SMALL = 1e-6
 
@@ -95,6 +92,59 @@ def percent(value) -> str:
         return f"{number_ * 100:.1f}%"
 
 
+def precise(value) -> str:
+    """Enough digits to tell two nearly equal values apart (up to 10 significant digits)."""
+    number_ = None if value is None else _float(value)
+    if number_ is None or _special(number_) or abs(number_) >= LARGE:
+        return significant(value)
+    return format_decimal(float(f"{number_:.10g}"), format="#,##0.##########")
+
+
+def zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or DEFAULT_TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIME_ZONE)
+
+
+def user_time_zone() -> ZoneInfo:
+    """The time zone of the signed-in user's organisation; Asia/Shanghai for everyone else."""
+    if "time_zone" not in g:
+        from flask_login import current_user
+
+        name = None
+        if current_user and current_user.is_authenticated:
+            from .. import db
+            from ..accounts.models import Organisation
+
+            organisation = db.session().get(Organisation, current_user.organisation_id)
+            name = organisation.time_zone if organisation else None
+        g.time_zone = zone(name)
+    return g.time_zone
+
+
+def offset_label(moment: datetime) -> str:
+    """"UTC+8", "UTC-3:30", "UTC": unambiguous where abbreviations (CST) are not."""
+    minutes = int(moment.utcoffset().total_seconds() // 60)
+    if not minutes:
+        return "UTC"
+    sign, minutes = ("+" if minutes > 0 else "-"), abs(minutes)
+    hours, rest = divmod(minutes, 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def local_datetime(value: datetime | None, time_zone: ZoneInfo | None = None) -> str:
+    """A stored time (UTC; naive values, as SQLite returns them, are UTC) in the organisation's
+    zone, with the offset shown."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    local = value.astimezone(time_zone or user_time_zone())
+    return f"{babel_datetime(local, 'medium', tzinfo=local.tzinfo, locale=get_locale())} " \
+           f"({offset_label(local)})"
+
+
 def init_filters(app: Flask) -> None:
     app.jinja_env.filters.update(number=number, significant=significant, percent=percent,
-                                 datetime=lambda value: format_datetime(value, "medium"))
+                                 precise=precise, datetime=local_datetime)

@@ -27,6 +27,61 @@ GAS_LABELS = {
 
 WATER_REGION_LABELS = {"GLO": _l("World / unknown (AWARE GLO)"), "CN": _l("China (AWARE CN)"),
                        "CN-CQ": _l("Chongqing (AWARE CN-CQ)"), "CN-SC": _l("Sichuan (AWARE CN-SC)")}
+# Factor library vocabularies (datasets/factors/*.csv columns category, scope, confidence).
+CATEGORY_LABELS = {
+    "electricity": _l("Electricity"), "electricity_green": _l("Green electricity (certificates)"),
+    "fuel": _l("Fuel combustion"), "fuel_upstream": _l("Fuel supply (upstream)"),
+    "material": _l("Materials"), "transport": _l("Transport"), "waste": _l("Waste treatment"),
+    "energy_other": _l("Other energy"),
+}
+SCOPE_LABELS = {
+    "cradle-to-gate": _l("Cradle to gate"),
+    "cradle-to-grave": _l("Cradle to grave"),
+    "location-based CO2 only (inventory)": _l("CO2 only, location-based (for inventories)"),
+    "location-based CO2 only (inventory), residual-type":
+        _l("CO2 only, location-based, residual mix (for inventories)"),
+    "fossil generation only, CO2 only (inventory)":
+        _l("CO2 only, fossil generation only (for inventories)"),
+    "life-cycle CO2e (PCF)": _l("Life-cycle CO2e (for product footprints)"),
+    "cradle-to-grave per kWh generated (PCF)": _l("Cradle to grave per kWh generated (life cycle)"),
+    "cradle-to-grave per kWh generated (PCF), certificate-backed":
+        _l("Cradle to grave per kWh generated, backed by green certificates"),
+    "T&D adder per kWh delivered": _l("Transmission and distribution, added per kWh delivered"),
+    "combustion only": _l("Combustion only"),
+    "combustion only, CO2 only": _l("Combustion only, CO2 only"),
+    "combustion only (gate-to-grave)": _l("Combustion only (gate to grave)"),
+    "cradle-to-gate supply only": _l("Supply only, cradle to gate (without combustion)"),
+    "cradle-to-grave (fuel + vehicle)": _l("Cradle to grave (fuel and vehicle)"),
+    "gate-to-grave operation": _l("Operation only (gate to grave)"),
+    "market average (older edition)": _l("Market average (older edition)"),
+    "cradle-to-grave treatment": _l("Treatment, cradle to grave"),
+    "cradle-to-gate cell production": _l("Cradle to gate, cell production"),
+    "cradle-to-gate CO2 only (worldsteel indicator)":
+        _l("Cradle to gate, CO2 only (worldsteel indicator)"),
+    "cradle-to-gate (life-cycle)": _l("Cradle to gate (life cycle)"),
+    "cradle-to-gate (mining to casting)": _l("Cradle to gate (mining to casting)"),
+    "cradle-to-gate fossil GHG": _l("Cradle to gate, fossil greenhouse gases"),
+    "cradle-to-gate (as labelled by CPCD)": _l("Cradle to gate (as labelled by CPCD)"),
+    "net life-cycle incl. collection/transport":
+        _l("Net life cycle, including collection and transport"),
+    "net life-cycle incl. avoided grid electricity":
+        _l("Net life cycle, including avoided grid electricity"),
+    "net life-cycle incl. credits": _l("Net life cycle, including credits"),
+    "cradle-to-grave incl. energy credit": _l("Cradle to grave, including energy credit"),
+    "recycling incl. virgin-resin substitution credit":
+        _l("Recycling, including credit for replaced virgin resin"),
+    "avoided primary production credit": _l("Credit for avoided primary production"),
+    "landfill emissions only, excl. avoided emissions and storage":
+        _l("Landfill emissions only, without avoided emissions or storage"),
+}
+CONFIDENCE_LABELS = {"primary": _l("primary (issuing body)"),
+                     "mirror": _l("mirror (third-party copy of a database)"),
+                     "paper": _l("paper (peer-reviewed)"), "derived": _l("derived (computed)")}
+# Amount columns of a factor row, as shown beside a value ("1,990 kg CO2e").
+GAS_COLUMN_LABELS = {"co2_fossil": "CO2", "ch4_fossil": "CH4", "n2o": "N2O",
+                     "co2e_fossil": "CO2e", "co2e_biogenic": _l("CO2e biogenic"),
+                     "co2e_land_use": _l("CO2e land use")}
+
 ROLE_LABELS = {Role.APPLICANT: _l("Applicant"), Role.CERTIFIER: _l("Certifier"),
                Role.ADMIN: _l("Admin")}
 TOTAL_LABELS = {
@@ -34,6 +89,15 @@ TOTAL_LABELS = {
     "carbon.biogenic": _l("Biogenic (kg CO2e)"), "carbon.land_use": _l("Land use change (kg CO2e)"),
     "water.consumption_m3": _l("Water consumption (m³)"),
     "water.scarcity_m3_world_eq": _l("Water scarcity (m³ world-eq)"),
+}
+# How the result page names each method (footprint.lca.methods keys).
+METHOD_LABELS = {
+    "carbon.total": _l("IPCC 2021 (AR6), climate change, GWP100, total"),
+    "carbon.fossil": _l("IPCC 2021 (AR6), climate change, GWP100, fossil"),
+    "carbon.biogenic": _l("IPCC 2021 (AR6), climate change, GWP100, biogenic"),
+    "carbon.land_use": _l("IPCC 2021 (AR6), climate change, GWP100, land use"),
+    "water.consumption_m3": _l("ReCiPe 2016 water consumption potential (WCP), regionalised"),
+    "water.scarcity_m3_world_eq": _l("AWARE 2.0 water scarcity, non-agricultural use"),
 }
 STATUS_LABELS = {"added": _l("added"), "removed": _l("removed"), "changed": _l("changed"),
                  "same": _l("unchanged")}
@@ -163,4 +227,12 @@ def context() -> dict:
             "kind_labels": KIND_LABELS, "water_labels": WATER_LABELS,
             "basis_labels": BASIS_LABELS, "gas_labels": GAS_LABELS,
             "total_labels": TOTAL_LABELS, "status_labels": STATUS_LABELS,
-            "role_labels": ROLE_LABELS}
+            "role_labels": ROLE_LABELS, "category_labels": CATEGORY_LABELS,
+            "scope_labels": SCOPE_LABELS, "confidence_labels": CONFIDENCE_LABELS,
+            "gas_column_labels": GAS_COLUMN_LABELS,
+            "method_labels": METHOD_LABELS, "water_region_labels": WATER_REGION_LABELS}
+
+
+def label(table: dict, key):
+    """The translated label of a key, or the key itself when the vocabulary has no entry."""
+    return str(table[key]) if key in table else key

@@ -129,7 +129,7 @@ def test_signup_create_product_three_lines_and_calculate(page: Page, assessor):
     # (b) materials line using the supplier factor (picked with its button on the line form)
     open_new_line_form(page, "materials")
     page.get_by_label("Line name").fill("main PCB")
-    page.get_by_role("button", name="acme-pcb", exact=True).click()
+    page.get_by_role("button", name="Assembled PCB from Acme Electronics (acme-pcb)").click()
     expect(page.get_by_label("Factor code")).to_have_value("acme-pcb")
     expect(page.get_by_label("Unit", exact=True)).to_have_value("piece")
     page.get_by_label("Amount per functional unit").fill("2")

@@ -23,7 +23,7 @@ def test_factor_library_csv_and_search_json(client):
     assert len(rows) == len(load_factors())
     bof = next(r for r in rows if r["code"] == "steel-bof")
     assert (bof["unit"], float(bof["co2e_fossil"]), bof["confidence"]) == ("t", 1990.0, "mirror")
-    found = client.get("/factors/search.json?q=electricity 2024").get_json()
+    found = client.get("/factors/search.json?q=electricity 2024").get_json()["factors"]
     assert "elec-cn-lca-2024" in [f["code"] for f in found]
     assert {"unit", "year", "geography", "source"} <= set(found[0])
 

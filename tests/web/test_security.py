@@ -399,7 +399,7 @@ def test_templates_have_no_inline_script_handlers_or_styles():
 def test_confirm_prompts_come_from_a_static_script(client, applicant):
     page = client.get("/sites/").get_data(as_text=True)
     assert "data-confirm=" in page and "onsubmit" not in page
-    assert '<script src="/static/confirm.js"></script>' in page
+    assert '<script src="/static/confirm.js" defer></script>' in page
     with client.get("/static/confirm.js") as script:
         assert script.status_code == 200
 

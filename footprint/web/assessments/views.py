@@ -58,7 +58,7 @@ def _charts(result: dict) -> dict:
     top = [(l["name"], l["carbon"]) for l in top_contributors(result["lines"])]
     return {
         "stages": bar_chart(stages, unit="kg CO2e", title=_("Carbon footprint by stage"),
-                            number=significant),
+                            number=significant, max_lines=None),
         "top": bar_chart(top, unit="kg CO2e", title=_("Top contributors"), number=significant),
     }
 

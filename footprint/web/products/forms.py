@@ -1,4 +1,4 @@
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from pydantic import ValidationError as PydanticError
 from wtforms import BooleanField, SelectField, StringField
@@ -13,11 +13,17 @@ from ..labels import (BASIS_LABELS, BOUNDARY_LABELS, GAS_LABELS, KIND_LABELS, ST
                       pydantic_message)
 
 
+def default_functional_unit() -> str:
+    """"1 件" in Chinese, "1 piece" in English: both a valid unit expression (件 is read as piece)
+    and readable free text, stored as the user saw it."""
+    return "1 件" if str(get_locale()).startswith("zh") else "1 piece"
+
+
 class ProductForm(FlaskForm):
     name = StringField(_l("Product name"), validators=[DataRequired(), Length(max=200)])
     model = StringField(_l("Model"), validators=[Length(max=100)])
     category = StringField(_l("Category"), validators=[Length(max=100)])
-    functional_unit = StringField(_l("Functional unit"), default="1 piece",
+    functional_unit = StringField(_l("Functional unit"), default=default_functional_unit,
                                   validators=[DataRequired(), Length(max=100)],
                                   description=_l("e.g. 1 piece, 1 kWh of battery capacity, 1 t"))
     reference_flow = StringField(_l("Reference flow"), validators=[Length(max=200)],

@@ -154,7 +154,7 @@ def _line_page(product: Product, form: LineForm, line: Line | None, lock_version
     region = load_grid_regions().get(site.grid_region) if site else None
     return render_template("products/line_form.html", product=product, form=form, line=line,
                            grid_factor=region.pcf_electricity_factor if region else
-                           "elec-cn-lca-2024",
+                           "elec-cn-lca-2024", region=region,
                            factors=operations.factors_of(db.session(), product.id),
                            lock_version=lock_version if lock_version is not None
                            else (line.lock_version if line else None))

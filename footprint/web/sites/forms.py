@@ -16,8 +16,11 @@ class SiteForm(FlaskForm):
     name = StringField(_l("Site name"), validators=[DataRequired(), Length(max=200)])
     address = StringField(_l("Address"), validators=[Length(max=300)])
     grid_region = SelectField(_l("Grid region"), validators=[DataRequired()],
-                              description=_l("Sets the default grid electricity factor and the "
-                                             "water-scarcity region of the site"))
+                              description=_l("Sets the water-scarcity (AWARE) region of the site. "
+                                             "Product footprints use the national life-cycle "
+                                             "grid factor in every region, because no "
+                                             "provincial life-cycle factor is published; the "
+                                             "region's CO2-only factor is shown for information."))
     annual_output = NumberField(_l("Annual output"), sign="non_negative",
                                 validators=[Optional()])
     output_unit = StringField(_l("Output unit"), default="piece",

@@ -50,6 +50,15 @@ class SpecError(InputErrors):
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_character(cls, value):
+        # Text columns cannot hold NUL (PostgreSQL refuses it): refused here, for every entry
+        # point (form, spreadsheet, JSON, CLI), with the field named.
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("nul_character", "contains a NUL character (\\0)")
+        return value
+
 
 # Text that a spreadsheet would run as a formula (CSV/formula injection): refused in codes.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -142,6 +142,7 @@ PYDANTIC_MESSAGES = {
     "float_parsing": _l("must be a number"),
     "float_type": _l("must be a number"),
     "string_type": _l("must be text"),
+    "nul_character": _l("contains a NUL character (\\0), which text cannot hold: remove it"),
 }
 
 # Every other footprint.errors code -> message (placeholders from the error's params).

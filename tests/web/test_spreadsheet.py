@@ -201,3 +201,15 @@ def test_import_problems_are_translated(client, applicant):
                        content_type="multipart/form-data").get_data(as_text=True)
     assert "第 2 行，E 列（amount）：" in page and "Value error" not in page
     assert "必须为有限数值" in page  # "must be a finite number, zero or more" in Chinese
+
+
+def test_a_nul_character_in_a_cell_is_refused_with_its_cell(client, applicant, app):
+    """PostgreSQL cannot store NUL in text; the spec refuses it for every entry point."""
+    csv_text = ",".join(HEADER) + "\nmaterials,hou\x00sing,factor,steel-bof,2.5,kg\n"
+    response = client.post("/products/1/import", data={
+        "file": (io.BytesIO(csv_text.encode()), "lines.csv"), "mode": "append"},
+        content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Row 2, column B (name): contains a NUL character" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session().exec(select(Line)).all() == []

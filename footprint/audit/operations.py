@@ -87,5 +87,9 @@ def verify(rows: Iterable[AuditEvent]) -> ChainCheck:
 
 
 def verify_database(session: Session) -> ChainCheck:
-    return verify(session.exec(select(AuditEvent).order_by(AuditEvent.id)
-                               .execution_options(yield_per=1000)))
+    rows = session.exec(select(AuditEvent).order_by(AuditEvent.id)
+                        .execution_options(yield_per=1000))
+    try:
+        return verify(rows)
+    finally:
+        rows.close()  # a broken chain stops early: close the (server-side) cursor

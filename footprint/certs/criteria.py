@@ -294,10 +294,17 @@ def _check_item(item: Item, method: str, where: str, problem) -> None:
     if item.required and item.kind != "checklist":
         problem(where, "required", "only checklist items take 'required'; use kind "
                 "'required', 'veto' or 'baseline'", "required_outside_checklist")
+    # A formula may also sit on a yes/no item: its value is shown beside the answer.
+    if item.formula is not None:
+        for side in ("numerator", "denominator"):
+            for index, name in enumerate(getattr(item.formula, side)):
+                if name not in annual_data.FIELDS:
+                    problem(where, f"formula.{side}[{index}]", f"unknown annual-data field "
+                            f"'{name}'", "unknown_annual_field", name=name)
     if item.kind != "indicator":
-        for field in ("benchmark", "leading", "direction"):
+        for field in ("benchmark", "leading", "direction", "assessment_key"):
             if getattr(item, field) is not None:
-                problem(where, field, f"must be left out: only indicators have one",
+                problem(where, field, "must be left out: only indicators have one",
                         "not_an_indicator")
         return
     for field in ("benchmark", "direction"):
@@ -305,6 +312,16 @@ def _check_item(item: Item, method: str, where: str, problem) -> None:
             problem(where, field, "is required for an indicator", "missing")
     if not item.unit:
         problem(where, "unit", "is required for an indicator", "missing")
+    if item.assessment_key is not None and item.formula is not None:
+        problem(where, "formula", "give either an assessment_key or a formula, not both",
+                "two_sources")
+    if item.assessment_key is not None and item.assessment_key not in ASSESSMENT_KEYS:
+        problem(where, "assessment_key", f"unknown key '{item.assessment_key}' (known: "
+                f"{', '.join(ASSESSMENT_KEYS)})", "unknown_assessment_key",
+                key=item.assessment_key)
+    if method == "none" and item.leading is not None:
+        problem(where, "leading", "must be left out: this scheme has no points to "
+                "interpolate", "leading_without_points")
     if method == "sum_of_points":
         if item.leading is None:
             problem(where, "leading", "is required: points are interpolated between the "
@@ -316,19 +333,6 @@ def _check_item(item: Item, method: str, where: str, problem) -> None:
                 problem(where, "leading", f"must be {'below' if item.direction == 'at_most' else 'above'} "
                         f"the benchmark {item.benchmark:g} for direction {item.direction}",
                         "leading_not_better", benchmark=item.benchmark, leading=item.leading)
-    if item.assessment_key is not None and item.formula is not None:
-        problem(where, "formula", "give either an assessment_key or a formula, not both",
-                "two_sources")
-    if item.assessment_key is not None and item.assessment_key not in ASSESSMENT_KEYS:
-        problem(where, "assessment_key", f"unknown key '{item.assessment_key}' (known: "
-                f"{', '.join(ASSESSMENT_KEYS)})", "unknown_assessment_key",
-                key=item.assessment_key)
-    if item.formula is not None:
-        for side in ("numerator", "denominator"):
-            for index, name in enumerate(getattr(item.formula, side)):
-                if name not in annual_data.FIELDS:
-                    problem(where, f"formula.{side}[{index}]", f"unknown annual-data field "
-                            f"'{name}'", "unknown_annual_field", name=name)
 
 
 def _check_unconfirmed(entry, where: str, problem) -> None:

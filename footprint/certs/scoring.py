@@ -109,16 +109,21 @@ def _score_item(item: Item, criteria: Criteria, given: dict, site: dict,
     if item.kind == "indicator":
         return _score_indicator(item, criteria, given, site, assessment, base)
     met, reason = _answered(item, answer)
-    value = given.get("value")
+    value, source = given.get("value"), "answer" if given.get("value") is not None else None
+    if item.formula is not None:  # shown beside the answer; the answer decides
+        computed, _, _ = annual_data.compute(item.formula.numerator, item.formula.denominator,
+                                             item.formula.scale, site)
+        value, source = (None, None) if computed is None else (round(computed, 9),
+                                                               "annual_data")
     if item.kind in ("required", "optional"):
         if met is None:  # allowed "na": out of the available points
-            return ItemScore(**base, value=value, value_source=None, met=None, points=None,
+            return ItemScore(**base, value=value, value_source=source, met=None, points=None,
                              max_points=None, reason=reason)
-        return ItemScore(**base, value=value, value_source=None, met=met,
+        return ItemScore(**base, value=value, value_source=source, met=met,
                          points=item.points if met else 0.0, max_points=item.points,
                          reason=reason)
-    return ItemScore(**base, value=value, value_source="answer" if value is not None else None,
-                     met=met, points=None, max_points=None, reason=reason)
+    return ItemScore(**base, value=value, value_source=source, met=met, points=None,
+                     max_points=None, reason=reason)
 
 
 def _answered(item: Item, answer: str | None) -> tuple[bool | None, Reason]:

@@ -63,7 +63,8 @@ def check(site_data: dict) -> dict[str, float]:
 def compute(numerator: list[str], denominator: list[str], scale: float,
             site_data: dict[str, float]) -> tuple[float | None, str, dict]:
     """(value, code, params): the value, or None with why ("missing_annual_data", "zero_denominator")."""
-    missing = [name for name in (*numerator, *denominator) if name not in site_data]
+    missing = [name for name in dict.fromkeys((*numerator, *denominator))
+               if name not in site_data]
     if missing:
         return None, "missing_annual_data", {"fields": ", ".join(missing)}
     below = sum(site_data[name] for name in denominator)

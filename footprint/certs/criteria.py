@@ -196,6 +196,11 @@ def load_criteria(path: Path | str) -> Criteria:
         why = getattr(exc, "problem", None) or "cannot be parsed"
         raise CriteriaError([_problem(display, where, "", f"not valid YAML: {why}",
                                       "not_yaml", detail=str(exc))]) from None
+    return parse_criteria(data, display)
+
+
+def parse_criteria(data: object, display: str) -> Criteria:
+    """Criteria from already-parsed YAML; `display` names the file in every message."""
     if not isinstance(data, dict):
         raise CriteriaError([_problem(display, "", "", "must be a mapping with scheme, "
                                       "version, categories and items", "not_a_mapping")])

@@ -21,7 +21,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "carbon_t_co2e": ("t CO2e", "greenhouse-gas emissions, scope 1 and 2 (GB/T 32150)"),
     "water_withdrawal_m3": ("m3", "water withdrawal (取水量)"),
     "water_reused_m3": ("m3", "water reused or recycled on site (重复利用水量)"),
-    "solid_waste_generated_t": ("t", "industrial solid waste generated (一般工业固废产生量)"),
+    "solid_waste_generated_t": ("t", "industrial solid waste generated (产生量)"),
     "solid_waste_used_t": ("t", "industrial solid waste used (综合利用量)"),
     "cod_kg": ("kg", "chemical oxygen demand discharged (化学需氧量)"),
     "ammonia_nitrogen_kg": ("kg", "ammonia nitrogen discharged (氨氮)"),
@@ -30,8 +30,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "particulates_kg": ("kg", "particulate matter emitted (颗粒物)"),
     "vocs_kg": ("kg", "volatile organic compounds emitted (挥发性有机物)"),
     "land_area_m2": ("m2", "land area of the site (用地面积)"),
-    "building_footprint_m2": ("m2", "land covered by buildings, structures and yards (建筑系数 basis)"),
-    "total_floor_area_m2": ("m2", "total floor area of all buildings (总建筑面积, 容积率 basis)"),
+    "building_footprint_m2": ("m2", "land under buildings, structures and yards (建筑系数)"),
+    "total_floor_area_m2": ("m2", "total floor area of all buildings (总建筑面积)"),
     "product_categories": ("count", "product categories the site makes"),
     "product_categories_with_cfp": ("count", "of those, categories with a GB/T 24067 footprint"),
 }
@@ -62,7 +62,8 @@ def check(site_data: dict) -> dict[str, float]:
 
 def compute(numerator: list[str], denominator: list[str], scale: float,
             site_data: dict[str, float]) -> tuple[float | None, str, dict]:
-    """(value, code, params): the value, or None with why ("missing_annual_data", "zero_denominator")."""
+    """(value, code, params): the value, or None with why: "missing_annual_data" or
+    "zero_denominator"."""
     missing = [name for name in dict.fromkeys((*numerator, *denominator))
                if name not in site_data]
     if missing:

@@ -149,8 +149,9 @@ _FRIENDLY = {
     "string_type": "must be text", "bool_type": "must be true or false",
     "bool_parsing": "must be true or false", "list_type": "must be a list",
     "model_type": "must be a mapping", "model_attributes_type": "must be a mapping",
-    "dict_type": "must be a mapping", "finite_number": "must be a finite number", "string_pattern_mismatch": "has characters not allowed "
-    "(item ids like E-3, category ids like energy_low_carbon)",
+    "dict_type": "must be a mapping", "finite_number": "must be a finite number",
+    "string_pattern_mismatch": "has characters not allowed (item ids like E-3, category ids "
+    "like energy_low_carbon)",
 }
 
 
@@ -335,8 +336,9 @@ def _check_item(item: Item, method: str, where: str, problem) -> None:
             better = (item.leading < item.benchmark if item.direction == "at_most"
                       else item.leading > item.benchmark)
             if not better:
-                problem(where, "leading", f"must be {'below' if item.direction == 'at_most' else 'above'} "
-                        f"the benchmark {item.benchmark:g} for direction {item.direction}",
+                side = "below" if item.direction == "at_most" else "above"
+                problem(where, "leading", f"must be {side} the benchmark "
+                        f"{item.benchmark:g} for direction {item.direction}",
                         "leading_not_better", benchmark=item.benchmark, leading=item.leading)
 
 

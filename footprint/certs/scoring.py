@@ -47,7 +47,8 @@ def score(criteria: Criteria, answers: dict, site_data: dict | None = None,
     total = (None if method == "none" else
              round(sum(c.weighted if method == "weighted_share" else c.points or 0.0
                        for c in categories if c.points is not None), 6))
-    failures = [_failure(item) for item in items if _fails(item, criteria)]
+    failures = [_failure(scored) for scored, item in zip(items, criteria.items)
+                if _fails(scored, item, criteria.total.method)]
     if criteria.requires_assessment and assessment is None:
         failures.append(Reason("no_assessment"))
     pass_score = criteria.total.pass_score
@@ -234,13 +235,13 @@ _FAILURE_CODES = {"veto": "veto_failed", "baseline": "baseline_failed",
                   "indicator": "benchmark_failed"}
 
 
-def _fails(item: ItemScore, criteria: Criteria) -> bool:
-    if item.met is not False:
+def _fails(scored: ItemScore, item: Item, method: str) -> bool:
+    if scored.met is not False:
         return False
     if item.kind == "checklist":
-        return criteria.items[[i.id for i in criteria.items].index(item.item)].required
+        return item.required
     if item.kind == "indicator":
-        return criteria.total.method == "none"  # with points, a missed benchmark scores 0
+        return method == "none"  # with points, a missed benchmark only scores 0
     return item.kind in ("veto", "baseline", "required")
 
 

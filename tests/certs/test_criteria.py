@@ -1,4 +1,4 @@
-"""Criteria files: every shipped file loads; every kind of malformed file names file, item, field."""
+"""Criteria files: every shipped file loads; each kind of malformed file names file, item, field."""
 from __future__ import annotations
 
 import copy

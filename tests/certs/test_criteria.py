@@ -213,3 +213,10 @@ def test_load_all_reports_every_bad_file(tmp_path):
     # b.yaml also has its category "energy" left without items, so its points do not sum
     assert sorted({e.params["file"] for e in caught.value.errors}) == [
         str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")]
+
+
+def test_the_readme_lists_every_annual_data_field():
+    from footprint.certs.annual_data import FIELDS
+
+    readme = (CRITERIA / "README.md").read_text(encoding="utf-8")
+    assert [name for name in FIELDS if f"| `{name}` |" not in readme] == []

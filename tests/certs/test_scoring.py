@@ -6,6 +6,7 @@ placeholder value later does not change these sums.
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -387,6 +388,6 @@ def test_every_shipped_file_scores_and_lists_its_unconfirmed_values():
             assert flagged and flagged <= {u.where for u in sheet.unconfirmed}
         if shipped.total.method != "none":
             assert 0 <= sheet.total <= sheet.out_of
-        sheet.to_dict()  # every reason renders
+        json.dumps(sheet.to_dict())  # storable as JSON, every reason renders
         for entry in sheet.items:
             assert entry.reason.message

@@ -177,8 +177,9 @@ def _indicator_value(item: Item, given: dict, site: dict,
         if found is not None:
             return found, "assessment", Reason("computed")
     value = given.get("value")
-    source = "assessment" if item.assessment_key else "answer"
-    return value, "answer" if value is not None else None, Reason("no_value", {"source": source})
+    missing = (Reason("no_value_from_assessment", {"key": item.assessment_key})
+               if item.assessment_key else Reason("no_value"))
+    return value, "answer" if value is not None else None, missing
 
 
 def _lookup(assessment: dict | None, key: str) -> float | None:

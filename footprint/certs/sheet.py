@@ -17,7 +17,9 @@ MESSAGES = {
     # indicators
     "benchmark_met": "{value:g} {unit} meets the benchmark ({direction} {benchmark:g})",
     "benchmark_missed": "{value:g} {unit} misses the benchmark ({direction} {benchmark:g})",
-    "no_value": "no value: neither the {source} nor the answer gives one",
+    "no_value": "no value given",
+    "no_value_from_assessment": "no value: neither the assessment ({key}) nor the answer "
+                                "gives one",
     "missing_annual_data": "cannot be computed: annual data missing ({fields})",
     "zero_denominator": "cannot be computed: {fields} is zero",
     "no_better_than_benchmark": "{value:g} {unit} is no better than the benchmark "

@@ -285,7 +285,10 @@ def test_green_design_a_baseline_no_and_a_missing_value_fail():
     sheet = score(DESIGN, answers, assessment=ASSESSMENT)
     assert sheet.failed_items == ("B-2", "P-1")
     assert [r.code for r in sheet.failures] == ["baseline_failed", "benchmark_failed"]
-    assert sheet.item("P-1").reason.code == "no_value"
+    assert sheet.item("P-1").reason.message == "no value given"
+    no_carbon = score(DESIGN, DESIGN_ANSWERS, assessment={"water": {"consumption_m3": 0.8}})
+    assert no_carbon.item("N-1").reason.message == (
+        "no value: neither the assessment (carbon.total) nor the answer gives one")
 
 
 # --- product carbon footprint verification checklist ---------------------------------------------

@@ -18,6 +18,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
 
     db.init_app(app)
+    from .certs.criteria import load_all
+
+    # Every criteria file is checked now: a malformed one stops the start, naming file and item.
+    app.extensions["criteria"] = load_all(app.config["CRITERIA_DIR"])
 
     from .web import register_blueprints
 

@@ -10,6 +10,9 @@ import secrets
 import tempfile
 from pathlib import Path
 
+CRITERIA_DIR = Path(__file__).resolve().parents[1] / "datasets" / "criteria"
+
+
 def instance_path() -> Path:
     """FOOTPRINT_INSTANCE_PATH, else a data folder of the user's, outside the repository."""
     data_home = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
@@ -81,4 +84,6 @@ def from_environment(instance: Path) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("FOOTPRINT_RATELIMIT_STORAGE_URI", "memory://"),
         # werkzeug's generate_password_hash method (a slow hash); tests set a fast one.
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Certification criteria files, validated when the app starts.
+        "CRITERIA_DIR": os.environ.get("FOOTPRINT_CRITERIA_DIR", str(CRITERIA_DIR)),
     }

@@ -220,3 +220,28 @@ def test_the_readme_lists_every_annual_data_field():
 
     readme = (CRITERIA / "README.md").read_text(encoding="utf-8")
     assert [name for name in FIELDS if f"| `{name}` |" not in readme] == []
+
+
+
+def test_the_app_loads_every_criteria_file_at_start_and_refuses_a_malformed_one(app, tmp_path,
+                                                                                bw_dir):
+    import shutil
+
+    from footprint import create_app
+    from footprint.certs.criteria import CriteriaError
+    from tests.databases import empty_database
+
+    shipped = {path.name for path in Path(app.config["CRITERIA_DIR"]).glob("*.yaml")}
+    assert len(app.extensions["criteria"]) == len(shipped) == 5
+    broken = tmp_path / "criteria"
+    shutil.copytree(app.config["CRITERIA_DIR"], broken)
+    factory = broken / "green-factory-2025.yaml"
+    first_indicator = next(item.id for item in load_criteria(factory).items
+                           if item.benchmark == 0.3)
+    factory.write_text(factory.read_text(encoding="utf-8").replace(
+        "benchmark: 0.3", "benchmark: lots", 1), encoding="utf-8")  # the first indicator
+    config = {"INSTANCE_PATH": str(tmp_path / "instance"), "BRIGHTWAY2_DIR": str(bw_dir),
+              "DATABASE_URL": empty_database(tmp_path), "CRITERIA_DIR": str(broken)}
+    with pytest.raises(CriteriaError) as error:
+        create_app(config)
+    assert f"{factory}: item {first_indicator}.benchmark: " in str(error.value)

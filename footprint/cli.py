@@ -192,16 +192,18 @@ def audit():
 
 
 @audit.command("verify")
-def audit_verify():
+@click.option("--expect-head", metavar="HASH",
+              help="The head hash printed by an earlier verify: the chain must still reach it.")
+def audit_verify(expect_head: str | None):
     """Walk the audit chain: exit 0 with the count if intact, 1 and the first broken row if not."""
     from . import create_app, db
     from .audit.operations import verify_database
 
     app = create_app()
     with app.app_context():
-        check = verify_database(db.session())
+        check = verify_database(db.session(), expect_head)
     if check.intact:
-        click.echo(f"audit chain intact: {check.count} events")
+        click.echo(f"audit chain intact: {check.count} events, head {check.head_hash}")
         return
     click.echo(f"audit chain broken at event {check.broken_id}: {check.reason} "
                f"({check.count} events before it are intact)", err=True)

@@ -25,9 +25,21 @@ def content_hash(spec: dict, result: dict) -> str:
     return sha256_hex({"spec": spec, "result": result})
 
 
+def is_intact(assessment: Assessment) -> bool:
+    """Its content matches its hash, and the totals stored beside it (shown in lists) match
+    the content."""
+    result = assessment.result
+    try:
+        return (content_hash(assessment.spec, result) == assessment.content_hash
+                and assessment.carbon_total == result["carbon"]["total"]
+                and assessment.water_consumption_m3 == result["water"]["consumption_m3"])
+    except (KeyError, TypeError):
+        return False
+
+
 def checked(assessment: Assessment) -> Assessment:
-    """The assessment, after checking that its content still matches its hash."""
-    if content_hash(assessment.spec, assessment.result) != assessment.content_hash:
+    """The assessment, after checking that it is intact."""
+    if not is_intact(assessment):
         raise IntegrityBroken(f"assessment {assessment.id}: stored content does not match its "
                               "content hash", assessment_id=assessment.id)
     return assessment

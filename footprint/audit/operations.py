@@ -5,11 +5,12 @@ import json
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import text
+from sqlalchemy import exists, text
 from sqlmodel import Session, SQLModel, select
 
 from ..canonical import canonical_json, sha256_hex
 from ..timeutil import utcnow
+from ..assessments.models import Assessment
 from .models import AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -66,6 +67,7 @@ class ChainCheck:
     count: int  # rows checked
     broken_id: int | None = None  # first row at which the chain breaks
     reason: str = ""
+    head_hash: str = GENESIS_HASH  # hash of the last row checked
 
     @property
     def intact(self) -> bool:
@@ -83,13 +85,29 @@ def verify(rows: Iterable[AuditEvent]) -> ChainCheck:
         if sha256_hex(row.hashed_content()) != row.hash:
             return ChainCheck(count, row.id, "content does not match its hash")
         expected_id, prev_hash, count = row.id + 1, row.hash, count + 1
-    return ChainCheck(count)
+    return ChainCheck(count, head_hash=prev_hash)
 
 
-def verify_database(session: Session) -> ChainCheck:
+def verify_database(session: Session, expect_head: str | None = None) -> ChainCheck:
+    """The chain, then what anchors its end: every stored assessment (append-only) must have
+    its creation event, and the head must be the one recorded earlier, if given (newest
+    events deleted leave an intact but shorter chain)."""
     rows = session.exec(select(AuditEvent).order_by(AuditEvent.id)
                         .execution_options(yield_per=1000))
     try:
-        return verify(rows)
+        check = verify(rows)
     finally:
         rows.close()  # a broken chain stops early: close the (server-side) cursor
+    if not check.intact:
+        return check
+    unrecorded = session.exec(
+        select(Assessment.id).where(~exists().where(
+            AuditEvent.action == "assessment.create", AuditEvent.object_id == Assessment.id))
+        .order_by(Assessment.id)).first()
+    if unrecorded is not None:
+        return ChainCheck(check.count, check.count + 1, f"assessment {unrecorded} has no "
+                          "creation event: events after it were removed", check.head_hash)
+    if expect_head and expect_head != check.head_hash:
+        return ChainCheck(check.count, check.count + 1, f"the chain ends at {check.head_hash}, "
+                          f"not at the expected head {expect_head}", check.head_hash)
+    return check

@@ -18,6 +18,7 @@ END $$
 
 
 def install(connection) -> None:
+    """The row triggers (revision 0002)."""
     postgres = connection.dialect.name == "postgresql"
     if postgres:
         connection.execute(text(_POSTGRES_FUNCTION))
@@ -33,8 +34,33 @@ def install(connection) -> None:
                 f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {operation} refused'); END"))
 
 
+def install_truncate_guard(connection) -> None:
+    """PostgreSQL's TRUNCATE fires no row trigger: refuse it with a statement trigger (SQLite
+    has no TRUNCATE). Revision 0005."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in APPEND_ONLY_TABLES:
+        connection.execute(text(
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION footprint_refuse_change()"))
+
+
+def remove_truncate_guard(connection) -> None:
+    if connection.dialect.name == "postgresql":
+        for table in APPEND_ONLY_TABLES:
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"))
+
+
+def install_all(connection) -> None:
+    """Every guard, as the migrations leave them (after `remove`)."""
+    install(connection)
+    install_truncate_guard(connection)
+
+
 def remove(connection) -> None:
+    """Every guard of the append-only tables (row triggers and the truncate guard)."""
     postgres = connection.dialect.name == "postgresql"
+    remove_truncate_guard(connection)
     for table in APPEND_ONLY_TABLES:
         if postgres:
             connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"))

@@ -50,6 +50,7 @@ class SupplierFactor(SQLModel, table=True):
     water_m3: float = 0.0
     water_region: str = Field(default="GLO", max_length=20)  # AWARE region of the supplier
     source: str = Field(max_length=300)
+    lock_version: int = 1
 
 
 class Line(SQLModel, table=True):

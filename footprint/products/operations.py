@@ -118,9 +118,10 @@ def _take_lock(session: Session, model, obj, lock_version: int) -> None:
 
 def update_product(session: Session, actor, product: Product, data: dict, *,
                    lock_version: int) -> Product:
-    fields = _checked_product_data(session, product.organisation_id, data, product)
+    # Lock first, check after: the boundary check then sees every line saved before ours.
     before = snapshot(product)
     _take_lock(session, Product, product, lock_version)
+    fields = _checked_product_data(session, product.organisation_id, data, product)
     for key, value in fields.items():
         setattr(product, key, value)
     product.updated_dt = utcnow()
@@ -140,8 +141,18 @@ def _touch(session: Session, product: Product) -> None:
     session.flush()
 
 
-def copy_as_new_version(session: Session, actor, product: Product) -> Product:
+def _lock_for_change(session: Session, product: Product) -> None:
+    """Take the product's lock, then reload it: checks made after this see the product (its
+    boundary) and its lines and factors as another request may just have committed them."""
     _touch(session, product)
+    session.refresh(product)
+
+
+def copy_as_new_version(session: Session, actor, product: Product) -> Product:
+    # A no-op UPDATE of the source (which may be archived: its content stays as it is) takes its
+    # row lock (PostgreSQL) or the write lock (SQLite), so simultaneous copies number one after
+    # the other.
+    session.execute(update(Product).where(Product.id == product.id).values(id=Product.id))
     latest = session.exec(select(func.max(Product.version)).where(
         Product.organisation_id == product.organisation_id,
         Product.name == product.name)).one()
@@ -177,6 +188,8 @@ def remove_product(session: Session, actor, product: Product) -> str:
         record(session, actor=actor, action="product.archive", obj=product, before=before,
                after=snapshot(product))
         return "archived"
+    before["lines"] = [spec_line(l) for l in lines_of(session, product.id)]
+    before["factors"] = [factor_data(f) for f in factors_of(session, product.id)]
     for model in (Line, SupplierFactor):
         for row in session.exec(select(model).where(model.product_id == product.id)):
             session.delete(row)
@@ -209,10 +222,10 @@ def _next_position(session: Session, product_id: int) -> int:
 def save_line(session: Session, actor, product: Product, data: dict, *,
               line: Line | None = None, lock_version: int | None = None) -> Line:
     """Add a line (line=None) or change one, from a ProductSpec line dict."""
+    _lock_for_change(session, product)
     check_line_data(session, product, data)
     fields = line_fields(data)
     if line is None:
-        _touch(session, product)
         line = Line(product_id=product.id, position=_next_position(session, product.id) + 1,
                     **fields)
         before, action = None, "line.create"
@@ -243,8 +256,12 @@ def replace_lines(session: Session, actor, product: Product, lines: list[dict], 
     """Store imported (already validated) ProductSpec lines, and the new supplier factors they
     use, in one go; with append=False the product's lines are replaced. Returns how many lines
     were removed."""
+    _lock_for_change(session, product)
     for data in factors:
         session.add(SupplierFactor(product_id=product.id, **data))
+    session.flush()
+    for data in lines:  # checked by the import already; again now that the product is locked
+        check_line_data(session, product, data)
     removed = [] if append else lines_of(session, product.id)
     for line in removed:
         session.delete(line)
@@ -263,8 +280,11 @@ def replace_lines(session: Session, actor, product: Product, lines: list[dict], 
 # --- supplier factors --------------------------------------------------------------------------
 
 def save_factor(session: Session, actor, product: Product, data: dict, *,
-                factor: SupplierFactor | None = None) -> SupplierFactor:
-    """Add or change a supplier factor; a new code is carried over to the lines that use it."""
+                factor: SupplierFactor | None = None,
+                lock_version: int | None = None) -> SupplierFactor:
+    """Add or change a supplier factor; a new code is carried over to the lines that use it,
+    and a new unit must still fit every line that uses the factor."""
+    _lock_for_change(session, product)
     fields = {key: data[key] for key in FACTOR_FIELDS}
     fields["code"], fields["name"] = fields["code"].strip(), fields["name"].strip()
     if fields["code"] in catalogue().factor_units:
@@ -280,29 +300,50 @@ def save_factor(session: Session, actor, product: Product, data: dict, *,
         factor = SupplierFactor(product_id=product.id, **fields)
     else:
         before, action = snapshot(factor), "supplier_factor.update"
-        if fields["code"] != factor.code:
-            for line in lines_of(session, product.id):
-                if line.kind == "factor" and line.reference == factor.code:
-                    line.reference = fields["code"]
-                    session.add(line)
+        _take_lock(session, SupplierFactor, factor,
+                   factor.lock_version if lock_version is None else lock_version)
+        users = [l for l in lines_of(session, product.id)
+                 if l.kind == "factor" and l.reference == factor.code]
+        _check_unit_fits(product, users, fields["unit"])
+        for line in users:
+            if line.reference != fields["code"]:
+                line_before = snapshot(line)
+                line.reference = fields["code"]
+                session.add(line)
+                session.flush()
+                record(session, actor=actor, action="line.update", obj=line,
+                       organisation_id=product.organisation_id, before=line_before,
+                       after=snapshot(line))
         for key, value in fields.items():
             setattr(factor, key, value)
     session.add(factor)
-    _touch(session, product)
     session.flush()
     record(session, actor=actor, action=action, obj=factor,
            organisation_id=product.organisation_id, before=before, after=snapshot(factor))
     return factor
 
 
+def _check_unit_fits(product: Product, lines: list[Line], unit: str) -> None:
+    custom = {line.reference: unit for line in lines}
+    for line in lines:
+        try:
+            check_line(SpecLine.model_validate(spec_line(line)), product.boundary, catalogue(),
+                       custom)
+        except InputError as problem:
+            raise InputError(f"line '{line.name}' uses this factor in '{line.unit}', which "
+                             f"cannot be converted to '{unit}'", code="factor_unit_in_use",
+                             location=Location(field="unit"), line=line.name,
+                             line_unit=line.unit, unit=unit) from problem
+
+
 def delete_factor(session: Session, actor, product: Product, factor: SupplierFactor) -> None:
+    _lock_for_change(session, product)
     users = [l.name for l in lines_of(session, product.id)
              if l.kind == "factor" and l.reference == factor.code]
     if users:
         raise StillInUse(f"lines still use this factor: {', '.join(users)}", lines=users)
     before = snapshot(factor)
     session.delete(factor)
-    _touch(session, product)
     session.flush()
     record(session, actor=actor, action="supplier_factor.delete", obj=factor,
            organisation_id=product.organisation_id, before=before)

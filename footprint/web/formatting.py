@@ -146,5 +146,8 @@ def local_datetime(value: datetime | None, time_zone: ZoneInfo | None = None) ->
 
 
 def init_filters(app: Flask) -> None:
+    from ..assessments.operations import is_intact
+
     app.jinja_env.filters.update(number=number, significant=significant, percent=percent,
                                  precise=precise, datetime=local_datetime)
+    app.jinja_env.tests["intact"] = is_intact  # {% if assessment is intact %}

@@ -160,6 +160,8 @@ ERROR_MESSAGES = {
     "unknown_water_region": _l("unknown water region '%(region)s'"),
     "dataset_code": _l("this code is a dataset factor; choose another"),
     "duplicate_code": _l("this product already has a factor with this code"),
+    "factor_unit_in_use": _l("line “%(line)s” uses this factor in %(line_unit)s, which cannot be "
+                             "converted to %(unit)s: change that line first"),
     "unknown_site": _l("choose one of your organisation's sites"),
     "unknown_boundary": _l("unknown system boundary"),
     "lines_outside_boundary": _l("Lines in these stages are outside this boundary: "

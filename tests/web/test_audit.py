@@ -80,7 +80,7 @@ def _tamper(app, *statements):
         triggers.remove(connection)
         for statement in statements:
             connection.execute(text(statement) if isinstance(statement, str) else statement)
-        triggers.install(connection)
+        triggers.install_all(connection)
 
 
 @pytest.mark.parametrize("statements, broken_id", [
@@ -127,3 +127,41 @@ def test_a_tampered_assessment_is_neither_shown_nor_exported(history, client, ap
         response = client.get(url)
         assert response.status_code == 409, url
         assert "no longer matches its content hash" in response.get_data(as_text=True)
+
+
+def test_deleting_the_newest_events_is_found_by_the_assessments_or_the_head(history, app,
+                                                                            cli_env):
+    result = run_verify(app)
+    head = result.output.split("head ")[1].strip()
+    assert len(head) == 64
+    # the newest event, the assessment's creation, removed with the guard lifted
+    _tamper(app, f"DELETE FROM audit_events WHERE id = {len(history)}")
+    result = run_verify(app)
+    assert result.exit_code == 1
+    assert "assessment 1 has no creation event" in result.output
+    # a tail without assessment events: only the head recorded earlier tells
+    _tamper(app, f"DELETE FROM audit_events WHERE id = {len(history) - 1}",
+            "DELETE FROM assessments WHERE id = 1")
+    assert run_verify(app).exit_code == 0
+    from footprint.cli import cli
+
+    result = app.test_cli_runner().invoke(cli, ["audit", "verify", "--expect-head", head])
+    assert result.exit_code == 1 and "not at the expected head" in result.output
+
+
+def test_postgresql_refuses_truncate_of_append_only_tables(history, app):
+    engine = app.extensions["db_engine"]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    for table in ("audit_events", "assessments"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {table} CASCADE"))
+
+
+def test_a_stored_total_that_differs_from_the_content_is_shown_as_altered(history, client, app):
+    _tamper(app, "UPDATE assessments SET carbon_total = 0.001234 WHERE id = 1")
+    page = client.get("/products/1").get_data(as_text=True)
+    assert "altered: does not match its content hash" in page and "0.001234" not in page
+    assert "altered" in client.get("/products/").get_data(as_text=True)
+    assert client.get("/assessments/1").status_code == 409

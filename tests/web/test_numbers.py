@@ -134,10 +134,10 @@ def test_stored_assessment_with_extreme_values_renders(client, applicant, app):
                                                              line["carbon_detail"]}}
                            for i, value in enumerate(weird)]
         nan, inf = (1e-300, 1e300) if finite_only else (math.nan, math.inf)
-        result["carbon"] = {**result["carbon"], "total": 1e-308, "fossil": nan,
+        result["carbon"] = {**result["carbon"], "total": 1e26, "fossil": nan,
                             "biogenic": inf, "land_use": -0.0,
                             "by_stage": {"materials": 1e308, "manufacturing": nan}}
-        result["water"] = {**result["water"], "consumption_m3": -inf,
+        result["water"] = {**result["water"], "consumption_m3": 1e308,
                            "scarcity_m3_world_eq": 1e26}
         fields = {k: getattr(good, k) for k in ("organisation_id", "product_id", "user_id",
                                                 "spec", "dataset_version")}

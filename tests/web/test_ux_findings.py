@@ -204,7 +204,7 @@ def test_pages_show_times_in_the_organisation_time_zone(client, applicant, app):
         triggers.remove(connection)
         db.session().execute(update(Assessment).where(Assessment.id == 1).values(
             created_dt=datetime(2026, 3, 5, 23, 30, tzinfo=timezone.utc)))
-        triggers.install(connection)
+        triggers.install_all(connection)
         db.session().commit()
         assert db.session().get(Organisation, 1).time_zone == "Asia/Shanghai"
     page = client.get("/assessments/1").get_data(as_text=True)

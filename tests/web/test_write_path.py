@@ -2,6 +2,8 @@
 concurrent saves, and the changes the acceptance check found untested."""
 import threading
 
+import pytest
+
 from sqlmodel import select
 
 from footprint import db
@@ -180,3 +182,95 @@ def test_results_older_than_the_lines_are_marked_out_of_date(client, applicant):
     assert 'id="outdated"' in client.get("/products/1").get_data(as_text=True)
     client.post("/products/1/calculate")
     assert 'id="outdated"' not in client.get("/products/1").get_data(as_text=True)
+
+
+def test_a_line_is_checked_against_the_boundary_committed_meanwhile(client, applicant, app):
+    """Request B loaded the product while it was cradle-to-grave; request A narrowed it to
+    cradle-to-gate and committed; B's use-stage line must then be refused, not stored."""
+    from footprint.accounts.models import User
+    from footprint.errors import InputError
+    from footprint.products import operations
+
+    client.post("/products/1/edit", data={**PRODUCT, "boundary": "cradle-to-grave"})
+    with app.app_context():
+        session_b = db.session()
+        stale = session_b.get(Product, 1)
+        actor = session_b.get(User, 1)
+        assert stale.boundary == "cradle-to-grave"
+        assert client.post("/products/1/edit", data={**PRODUCT, "lock_version": "2"}
+                           ).status_code == 302  # A, committed in its own request
+        with pytest.raises(InputError) as refused:
+            operations.save_line(session_b, actor, stale, {
+                "stage": "use", "name": "power", "factor": "elec-cn-lca-2024", "amount": 1.0,
+                "unit": "kWh"})
+        session_b.rollback()
+    assert refused.value.code == "outside_boundary"
+    assert rows(app, Line) == []
+
+
+def test_a_lock_version_no_row_can_have_is_a_stale_form_not_an_error(client, applicant, app):
+    add_line(client)
+    for value in ("2147483648", str(2**63), "-1", "x"):
+        response = client.post("/products/1/edit", data={**PRODUCT, "name": "Renamed",
+                                                         "lock_version": value})
+        assert response.status_code == 200, value
+        assert "Someone else changed this meanwhile" in response.get_data(as_text=True)
+    assert rows(app, Product)[0].name == "Desk fan"
+
+
+def test_supplier_factor_edits_from_a_stale_form_are_refused(client, applicant, app):
+    client.post("/products/1/factors/new", data=FACTOR)
+    assert 'name="lock_version" value="1"' in client.get("/products/1/factors/1/edit").get_data(
+        as_text=True)
+    assert client.post("/products/1/factors/1/edit", data={
+        **FACTOR, "co2e_fossil": "5", "lock_version": "1"}).status_code == 302
+    page = client.post("/products/1/factors/1/edit", data={
+        **FACTOR, "source": "supplier PCF 2026", "lock_version": "1"}).get_data(as_text=True)
+    assert "Someone else changed this meanwhile" in page
+    (factor,) = rows(app, SupplierFactor)
+    assert (factor.co2e_fossil, factor.source) == (5.0, "supplier PCF")
+
+
+def test_the_unit_of_a_supplier_factor_in_use_must_fit_its_lines(client, applicant, app):
+    client.post("/products/1/factors/new", data=FACTOR)
+    add_line(client, factor="acme-pcb", amount="2", unit="piece")
+    page = client.post("/products/1/factors/1/edit", data={**FACTOR, "unit": "kWh"}).get_data(
+        as_text=True)
+    assert "uses this factor in piece, which cannot be converted to kWh" in page
+    assert rows(app, SupplierFactor)[0].unit == "piece"
+    assert client.post("/products/1/factors/1/edit", data={**FACTOR, "unit": "pcs"}
+                       ).status_code == 302  # another spelling of the same unit fits
+
+
+def test_renaming_a_factor_records_the_lines_it_changes(client, applicant, app):
+    from footprint.audit.models import AuditEvent
+
+    client.post("/products/1/factors/new", data=FACTOR)
+    add_line(client, factor="acme-pcb", amount="2", unit="piece")
+    client.post("/products/1/factors/1/edit", data={**FACTOR, "code": "acme-pcb-2"})
+    events = rows(app, AuditEvent)
+    assert [e.action for e in events[-2:]] == ["line.update", "supplier_factor.update"]
+    assert (events[-2].before["reference"], events[-2].after["reference"]) == (
+        "acme-pcb", "acme-pcb-2")
+
+
+def test_deleting_a_product_records_its_lines_and_factors(client, applicant, app):
+    from footprint.audit.models import AuditEvent
+
+    client.post("/products/1/factors/new", data=FACTOR)
+    add_line(client, factor="acme-pcb", amount="2", unit="piece")
+    client.post("/products/1/delete", data={"confirm_name": "Desk fan"})
+    event = rows(app, AuditEvent)[-1]
+    assert event.action == "product.delete"
+    assert [l["name"] for l in event.before["lines"]] == ["housing"]
+    assert [f["code"] for f in event.before["factors"]] == ["acme-pcb"]
+
+
+def test_copying_an_archived_product_leaves_it_unchanged(client, applicant, app):
+    add_line(client)
+    client.post("/products/1/calculate")
+    client.post("/products/1/delete", data={"confirm_name": "Desk fan"})
+    before = rows(app, Product)[0]
+    assert client.post("/products/1/copy").status_code == 302
+    after = rows(app, Product, id=1)[0]
+    assert (after.updated_dt, after.lock_version) == (before.updated_dt, before.lock_version)

@@ -6,7 +6,7 @@ from pydantic import ValidationError
 
 from ... import db
 from ...access import Action
-from ...accounts.models import Site
+from ...accounts.models import MAX_KEY, Site
 from ...accounts.operations import sites_of
 from ...accounts.roles import Role
 from ...assessments.operations import assessments_of, is_current
@@ -23,11 +23,13 @@ from .forms import LineForm, ProductForm, SupplierFactorForm
 
 
 def _posted_lock_version(current: int) -> int:
-    """The lock_version the form was loaded with (the current one if the form has none)."""
+    """The lock_version the form was loaded with (the current one if the form has none); a
+    value no row can have counts as stale (-1), so the save is refused as changed meanwhile."""
     try:
-        return int(request.form.get("lock_version", current))
+        posted = int(request.form.get("lock_version", current))
     except ValueError:
-        return current
+        return -1
+    return posted if 0 < posted <= MAX_KEY else -1
 
 
 def _product_form(product=None) -> ProductForm:
@@ -217,11 +219,17 @@ def _factor_view(product: Product, factor: SupplierFactor | None):
     existing = operations.factors_of(db.session(), product.id)
     form = SupplierFactorForm(obj=factor, taken_codes=[f.code for f in existing
                                                        if factor is None or f.id != factor.id])
+    lock_version = factor.lock_version if factor else None
     if form.validate_on_submit():
         try:
-            operations.save_factor(db.session(), current_user, product,
-                                   {key: getattr(form, key).data for key in FACTOR_FIELDS},
-                                   factor=factor)
+            operations.save_factor(
+                db.session(), current_user, product,
+                {key: getattr(form, key).data for key in FACTOR_FIELDS}, factor=factor,
+                lock_version=_posted_lock_version(factor.lock_version) if factor else None)
+        except ChangedMeanwhile as error:
+            db.session().rollback()
+            flash(error_message(error), "error")
+            lock_version = db.session().get(SupplierFactor, factor.id).lock_version
         except InputError as error:
             db.session().rollback()
             show_on_form(form, error)
@@ -230,7 +238,7 @@ def _factor_view(product: Product, factor: SupplierFactor | None):
             flash(_("Supplier factor saved."), "success")
             return redirect(url_for(".show", product_id=product.id, _anchor="supplier-factors"))
     return render_template("products/factor_form.html", product=product, form=form,
-                           factor=factor)
+                           factor=factor, lock_version=lock_version)
 
 
 @bp.route("/<int:product_id>/factors/new", methods=["GET", "POST"])

@@ -414,3 +414,43 @@ def test_finding_states_and_inputs(world):
     with pytest.raises(NotAllowed) as refused:
         findings.reopen_finding(s, u["evaluator"], finding)
     assert refused.value.code == "wrong_finding_state"
+
+
+def test_two_certifiers_deciding_in_parallel_threads_one_wins(world, app):
+    import threading
+
+    s, u = world["session"], world["users"]
+    application, _ = in_state(world, "decision_pending")
+    second = accounts.create_user(
+        s, organisation=s.get(Organisation, u["decider"].organisation_id), name="second",
+        email="second@x.cn", password="correct horse 1", role=Role.CERTIFIER)
+    s.commit()
+    start, outcomes = threading.Barrier(2), []
+
+    def decide(user_id: int, approve: bool) -> None:
+        with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
+            mine = session.get(Application, application.id)
+            version = mine.lock_version
+            start.wait()
+            try:
+                ops.decide(session, session.get(User, user_id), mine, approve=approve,
+                           reason="r", lock_version=version)
+                session.commit()
+                outcomes.append("decided")
+            except ChangedMeanwhile:
+                session.rollback()
+                outcomes.append("changed_meanwhile")
+
+    threads = [threading.Thread(target=decide, args=(u["decider"].id, True)),
+               threading.Thread(target=decide, args=(second.id, False))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["changed_meanwhile", "decided"]
+    s.expire_all()
+    decisions = [e for e in events_of(s, "application", application.id)
+                 if e.action in ("application.approve", "application.reject")]
+    assert len(decisions) == 1
+    assert s.get(Application, application.id).state == decisions[0].after["state"]
+    assert verify_database(s).intact

@@ -2,20 +2,22 @@
 
 - Applicants act within their own organisation only, child objects (lines, supplier factors,
   assessments) included; archived products can be viewed but not edited.
-- Certifiers see other organisations' work only once it is submitted to them for review, and
-  never their own organisation's. No application workflow exists yet, so today no applicant
-  object is submitted and certifiers see none.
+- Certifiers see other organisations' work only once it is submitted to them for review (an
+  application in any state after draft, with its findings, and the product, its lines and
+  supplier factors, the site and the stored assessment it points at), and never their own
+  organisation's. What they may do to an application is the workflow's (certs/workflow.py).
 - Admins administer organisations and users; they do not edit applicants' data.
 """
 from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from .accounts.models import Organisation, Site, User
 from .accounts.roles import Role
 from .assessments.models import Assessment
+from .certs.models import Application, ApplicationState, Finding
 from .products.models import Line, Product, SupplierFactor
 
 
@@ -25,7 +27,7 @@ class Action(StrEnum):
     ADMINISTER = "administer"
 
 
-APPLICANT_OBJECTS = (Site, Product, Line, SupplierFactor, Assessment)
+APPLICANT_OBJECTS = (Site, Product, Line, SupplierFactor, Assessment, Application, Finding)
 ADMINISTERED_OBJECTS = (Organisation, User)
 
 
@@ -34,6 +36,9 @@ def owner_of(session: Session, obj) -> int | None:
     if isinstance(obj, (Line, SupplierFactor)):
         product = session.get(Product, obj.product_id)
         return product.organisation_id if product else None
+    if isinstance(obj, Finding):
+        application = session.get(Application, obj.application_id)
+        return application.organisation_id if application else None
     if isinstance(obj, Organisation):
         return obj.id
     return getattr(obj, "organisation_id", None)
@@ -47,9 +52,24 @@ def _archived(session: Session, obj) -> bool:
 
 
 def submitted_for_review(session: Session, obj) -> bool:
-    """Whether the object is part of work submitted to certifiers: never, until applications
-    exist (the certification module)."""
-    return False
+    """Whether the object is part of an application that was submitted (whatever happened to it
+    since: a decided or withdrawn application stays part of the record)."""
+    if isinstance(obj, Finding):
+        obj = session.get(Application, obj.application_id)
+    if isinstance(obj, Application):
+        return obj is not None and obj.submitted_dt is not None
+    if isinstance(obj, Assessment):
+        column, key = Application.assessment_id, obj.id
+    elif isinstance(obj, Product):
+        column, key = Application.product_id, obj.id
+    elif isinstance(obj, (Line, SupplierFactor)):
+        column, key = Application.product_id, obj.product_id
+    elif isinstance(obj, Site):
+        column, key = Application.site_id, obj.id
+    else:
+        return False
+    return session.exec(select(Application.id).where(
+        column == key, Application.submitted_dt.is_not(None)).limit(1)).first() is not None
 
 
 def can(session: Session, user: User | None, action: Action, obj) -> bool:
@@ -66,6 +86,10 @@ def can(session: Session, user: User | None, action: Action, obj) -> bool:
         if action == Action.VIEW:
             return True
         if action == Action.EDIT:  # stored assessments never change; archived products neither
+            if isinstance(obj, Application):  # frozen once submitted
+                return obj.state == ApplicationState.DRAFT
+            if isinstance(obj, Finding):  # answered through the workflow operations only
+                return False
             return isinstance(obj, Site) or (not isinstance(obj, Assessment)
                                              and not _archived(session, obj))
         return False

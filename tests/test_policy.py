@@ -89,3 +89,85 @@ def test_a_disabled_user_may_do_nothing(world):
     session, users, objects = world
     users["a"].is_enabled = False
     assert not can(session, users["a"], Action.VIEW, objects["a"]["product"])
+
+
+# --- applications --------------------------------------------------------------------------------
+
+@pytest.fixture
+def applied(world):
+    """Organisation a has submitted an application for its product (pointing at its assessment),
+    with a finding; organisation b has a draft."""
+    from datetime import date
+
+    from footprint.certs import findings, operations as certs
+    from footprint.certs.criteria import load_all
+    from footprint.config import CRITERIA_DIR
+
+    session, users, objects = world
+    criteria = load_all(CRITERIA_DIR)["pcf-verification/2025.1"]
+    applications = {}
+    for name in ("a", "b"):
+        application = certs.create_draft(session, users[name], criteria=criteria,
+                                         product=objects[name]["product"])
+        certs.save_draft(session, users[name], application, answers={},
+                         assessment_id=objects[name]["assessment"].id)
+        applications[name] = application
+    certs.submit(session, users["a"], applications["a"])
+    certs.take(session, users["cert"], applications["a"])
+    finding = findings.raise_finding(session, users["cert"], applications["a"],
+                                     criteria=criteria, item_id=criteria.items[0].id,
+                                     kind="minor", text="t", due_date=date(2030, 1, 1))
+    return session, users, objects, applications, finding
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_certifiers_see_the_work_of_a_submitted_application_read_only(applied, kind):
+    session, users, objects, _, _ = applied
+    assert can(session, users["cert"], Action.VIEW, objects["a"][kind])
+    assert not can(session, users["cert"], Action.EDIT, objects["a"][kind])
+    assert not can(session, users["cert"], Action.VIEW, objects["b"][kind])  # only a draft
+
+
+def test_certifiers_see_submitted_applications_and_their_findings_never_drafts(applied):
+    session, users, _, applications, finding = applied
+    assert can(session, users["cert"], Action.VIEW, applications["a"])
+    assert can(session, users["cert"], Action.VIEW, finding)
+    assert not can(session, users["cert"], Action.VIEW, applications["b"])
+    for obj in (applications["a"], finding):
+        assert not can(session, users["cert"], Action.EDIT, obj)
+        assert not can(session, users["admin"], Action.VIEW, obj)
+
+
+def test_a_draft_withdrawn_before_submission_stays_hidden_from_certifiers(applied):
+    from footprint.certs import operations as certs
+
+    session, users, objects, applications, _ = applied
+    certs.withdraw(session, users["b"], applications["b"])
+    assert not can(session, users["cert"], Action.VIEW, applications["b"])
+    assert not can(session, users["cert"], Action.VIEW, objects["b"]["product"])
+
+
+@pytest.mark.parametrize("kind", [*KINDS, "application"])
+def test_a_certifier_never_sees_their_own_organisations_work(applied, kind):
+    from footprint.accounts.models import User
+    from footprint.accounts.roles import Role
+
+    session, users, objects, applications, _ = applied
+    own = User(organisation_id=users["a"].organisation_id, email="own@x.cn", name="own",
+               password_hash="x", role=Role.CERTIFIER)
+    session.add(own)
+    session.flush()
+    obj = applications["a"] if kind == "application" else objects["a"][kind]
+    assert not can(session, own, Action.VIEW, obj)
+
+
+def test_applicants_see_their_own_applications_and_edit_only_drafts(applied):
+    session, users, _, applications, finding = applied
+    assert can(session, users["a"], Action.VIEW, applications["a"])
+    assert can(session, users["a"], Action.VIEW, finding)
+    assert not can(session, users["a"], Action.EDIT, applications["a"])  # submitted: frozen
+    assert not can(session, users["a"], Action.EDIT, finding)  # answered by the operation
+    assert can(session, users["b"], Action.EDIT, applications["b"])
+    assert not can(session, users["b"], Action.VIEW, applications["a"])
+    assert not can(session, users["b"], Action.VIEW, finding)
+    assert not can(session, users["a"], Action.VIEW, applications["b"])

@@ -1,0 +1,240 @@
+"""Applications: reads, and one function per workflow transition, each with its audit event.
+
+Every transition checks its rule (workflow.check: role, organisation, state, which certifier),
+moves the row's lock_version on with one conditional UPDATE (so of two simultaneous transitions
+from the same state only one succeeds; the other gets ChangedMeanwhile), changes the state and
+records one audit event with the state before and after. Functions flush; the caller commits.
+Findings are in findings.py.
+"""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from ..accounts.models import Site
+from ..accounts.roles import Role
+from ..assessments.models import Assessment
+from ..audit.operations import record, snapshot
+from ..errors import InputError, Location
+from ..products.models import Product
+from ..products.operations import _take_lock
+from ..timeutil import utcnow
+from .criteria import Criteria
+from .models import (Application, ApplicationState as S, Finding, FindingKind, FindingState,
+                     Scheme)
+from .workflow import check, refuse
+
+
+# --- reads -------------------------------------------------------------------------------------
+
+def applications_of(session: Session, organisation_id: int) -> list[Application]:
+    return list(session.exec(select(Application)
+                             .where(Application.organisation_id == organisation_id)
+                             .order_by(Application.id)))
+
+
+def versions(session: Session, application: Application) -> list[Application]:
+    """Every version of the application, first to latest (a chain by previous_id)."""
+    chain = [application]
+    while chain[0].previous_id is not None:
+        chain.insert(0, session.get(Application, chain[0].previous_id))
+    while (newer := session.exec(select(Application).where(
+            Application.previous_id == chain[-1].id)).first()) is not None:
+        chain.append(newer)
+    return chain
+
+
+def latest_version(session: Session, application: Application) -> Application:
+    return versions(session, application)[-1]
+
+
+def findings_of(session: Session, application: Application) -> list[Finding]:
+    """The findings of every version: a finding raised on one version counts for the later
+    ones, until it is closed."""
+    ids = [v.id for v in versions(session, application)]
+    return list(session.exec(select(Finding).where(Finding.application_id.in_(ids))
+                             .order_by(Finding.id)))
+
+
+def open_major_findings(session: Session, application: Application) -> list[Finding]:
+    return [f for f in findings_of(session, application)
+            if f.kind == FindingKind.MAJOR and f.state != FindingState.CLOSED]
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def _lock(session: Session, application: Application, lock_version: int | None) -> None:
+    _take_lock(session, Application, application,
+               application.lock_version if lock_version is None else lock_version)
+
+
+def _move(session: Session, actor, application: Application, action: str, state: S | None,
+          lock_version: int | None, **fields) -> Application:
+    """Lock, set the state and fields, flush, and record the one audit event."""
+    before = snapshot(application)
+    _lock(session, application, lock_version)
+    if state is not None:
+        application.state = state
+    for key, value in fields.items():
+        setattr(application, key, value)
+    application.updated_dt = utcnow()
+    session.add(application)
+    session.flush()
+    record(session, actor=actor, action=action, obj=application, before=before,
+           after=snapshot(application))
+    return application
+
+
+def _checked_assessment(session: Session, application: Application,
+                        assessment_id: int | None) -> int | None:
+    if assessment_id is None:
+        return None
+    assessment = session.get(Assessment, assessment_id)
+    if assessment is None or assessment.product_id != application.product_id:
+        raise InputError("choose an assessment of this application's product",
+                         code="assessment_of_other_product",
+                         location=Location(field="assessment_id"))
+    return assessment.id
+
+
+def _checked_answers(answers) -> dict:
+    if not isinstance(answers, dict):
+        raise InputError("answers must be a mapping of item id to answer",
+                         code="answers_not_a_mapping", location=Location(field="answers"))
+    return answers
+
+
+# --- applicant: draft, submit, resubmit, withdraw ----------------------------------------------
+
+def create_draft(session: Session, actor, *, criteria: Criteria, product: Product | None = None,
+                 site: Site | None = None, answers: dict | None = None) -> Application:
+    """A draft for the actor's organisation, judged against `criteria` (its key and version are
+    kept). Product schemes need a product of the organisation, green factory a site."""
+    if actor is None or actor.role != Role.APPLICANT or not actor.is_enabled:
+        raise refuse("wrong_role", "only an applicant may apply", transition="create_draft")
+    scheme = Scheme(criteria.scheme)
+    for name, obj in (("product_id", product), ("site_id", site)):
+        if obj is not None and obj.organisation_id != actor.organisation_id:
+            raise refuse("other_organisation", "this is another organisation's", field=name)
+    if scheme.is_product_scheme and product is None:
+        raise InputError("choose the product to certify", code="product_required",
+                         location=Location(field="product_id"))
+    if not scheme.is_product_scheme and site is None:
+        raise InputError("choose the site to certify", code="site_required",
+                         location=Location(field="site_id"))
+    application = Application(
+        organisation_id=actor.organisation_id, scheme=scheme, criteria_key=criteria.key,
+        criteria_version=criteria.version, product_id=product.id if product else None,
+        site_id=site.id if site else (product.site_id if product else None),
+        answers=_checked_answers(answers or {}), state=S.DRAFT)
+    session.add(application)
+    session.flush()
+    record(session, actor=actor, action="application.create", obj=application,
+           after=snapshot(application))
+    return application
+
+
+def save_draft(session: Session, actor, application: Application, *, answers: dict,
+               assessment_id: int | None = None, lock_version: int | None = None) -> Application:
+    """Change a draft's answers and the stored assessment it points at."""
+    check("save_draft", actor, application)
+    fields = {"answers": _checked_answers(answers),
+              "assessment_id": _checked_assessment(session, application, assessment_id)}
+    return _move(session, actor, application, "application.save", S.DRAFT, lock_version,
+                 **fields)
+
+
+def submit(session: Session, actor, application: Application, *,
+           lock_version: int | None = None) -> Application:
+    """Freeze the draft: from now on its assessment and answers never change."""
+    check("submit", actor, application)
+    if Scheme(application.scheme).is_product_scheme and application.assessment_id is None:
+        raise refuse("assessment_required", "a product scheme needs a stored assessment: "
+                     "calculate the product and choose the assessment")
+    return _move(session, actor, application, "application.submit", S.SUBMITTED, lock_version,
+                 submitted_dt=utcnow())
+
+
+def resubmit(session: Session, actor, application: Application, *,
+             answers: dict | None = None, assessment_id: int | None = None,
+             lock_version: int | None = None) -> Application:
+    """After changes were requested: a new version (answers and assessment as given, else as
+    before) goes straight back to the same evaluator; the old one is kept, superseded."""
+    check("resubmit", actor, application)
+    before = snapshot(application)
+    new_answers = application.answers if answers is None else _checked_answers(answers)
+    new_assessment = (application.assessment_id if assessment_id is None
+                      else _checked_assessment(session, application, assessment_id))
+    _lock(session, application, lock_version)
+    now = utcnow()
+    application.state, application.updated_dt = S.SUPERSEDED, now
+    session.add(application)
+    newer = Application(
+        organisation_id=application.organisation_id, scheme=application.scheme,
+        criteria_key=application.criteria_key, criteria_version=application.criteria_version,
+        product_id=application.product_id, site_id=application.site_id,
+        assessment_id=new_assessment, answers=new_answers, state=S.IN_EVALUATION,
+        version=application.version + 1, previous_id=application.id,
+        evaluator_id=application.evaluator_id, created_dt=now, updated_dt=now,
+        submitted_dt=now)
+    session.add(newer)
+    session.flush()
+    # One event for the one transition: the old version before and after, and the new one.
+    record(session, actor=actor, action="application.resubmit", obj=newer,
+           before={"previous": before},
+           after={"previous": snapshot(application), "application": snapshot(newer)})
+    return newer
+
+
+def withdraw(session: Session, actor, application: Application, *,
+             lock_version: int | None = None) -> Application:
+    check("withdraw", actor, application)
+    return _move(session, actor, application, "application.withdraw", S.WITHDRAWN,
+                 lock_version)
+
+
+# --- certifiers: take, request changes, complete, decide ----------------------------------------
+
+def take(session: Session, actor, application: Application, *,
+         lock_version: int | None = None) -> Application:
+    """The certifier takes a submitted application to evaluate it."""
+    check("take", actor, application)
+    return _move(session, actor, application, "application.take", S.IN_EVALUATION,
+                 lock_version, evaluator_id=actor.id)
+
+
+def request_changes(session: Session, actor, application: Application, *,
+                    lock_version: int | None = None) -> Application:
+    check("request_changes", actor, application)
+    return _move(session, actor, application, "application.request_changes",
+                 S.CHANGES_REQUESTED, lock_version)
+
+
+def _refuse_open_major(session: Session, application: Application) -> None:
+    majors = open_major_findings(session, application)
+    if majors:
+        raise refuse("open_major_finding", "a major nonconformity is still open",
+                     findings=[f.id for f in majors])
+
+
+def complete_evaluation(session: Session, actor, application: Application, *,
+                        lock_version: int | None = None) -> Application:
+    check("complete_evaluation", actor, application)
+    _refuse_open_major(session, application)
+    return _move(session, actor, application, "application.complete_evaluation",
+                 S.DECISION_PENDING, lock_version)
+
+
+def decide(session: Session, actor, application: Application, *, approve: bool, reason: str,
+           lock_version: int | None = None) -> Application:
+    """Approve or reject, with a reason, by a certifier who did not evaluate it. Of two
+    certifiers deciding at once, the second gets ChangedMeanwhile (the conditional UPDATE)."""
+    transition = "approve" if approve else "reject"
+    rule = check(transition, actor, application)
+    _refuse_open_major(session, application)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError("give the reason for the decision", code="reason_required",
+                         location=Location(field="reason"))
+    return _move(session, actor, application, f"application.{transition}", rule.to,
+                 lock_version, decider_id=actor.id, decision_reason=reason,
+                 decided_dt=utcnow())

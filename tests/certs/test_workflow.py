@@ -13,7 +13,7 @@ from footprint.accounts.models import Organisation, User
 from footprint.accounts.roles import OrganisationKind, Role
 from footprint.assessments.models import Assessment
 from footprint.audit.models import AuditEvent
-from footprint.audit.operations import events_of, verify_database
+from footprint.audit.operations import events_of, record, verify_database
 from footprint.certs import findings, operations as ops
 from footprint.certs.criteria import load_all
 from footprint.certs.models import Application, Finding
@@ -121,6 +121,9 @@ def assessment_of(session, user, product) -> Assessment:
                             carbon_total=0, water_consumption_m3=0, content_hash="")
     session.add(assessment)
     session.flush()
+    # with its creation event, as run_assessment records it (audit verify checks for it)
+    record(session, actor=user, action="assessment.create", obj=assessment,
+           after={"product_id": product.id})
     return assessment
 
 

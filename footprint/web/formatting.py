@@ -37,16 +37,24 @@ def _scientific(value: float) -> str:
         return f"{value:.4g}"
 
 
-def number(value, digits: int = 3) -> str:
+def _as_number(value) -> tuple[float | None, str]:
+    """The finite float to format, or None and the text to show instead (nothing for None, the
+    value itself if it is no number, a sign for NaN and infinity)."""
     if value is None:
-        return ""
+        return None, ""
     number_ = _float(value)
     if number_ is None:
-        return str(value)
+        return None, str(value)
     special = _special(number_)
     if special:
-        return special
-    number_ += 0.0  # -0.0 -> 0.0
+        return None, special
+    return number_ + 0.0, ""  # -0.0 -> 0.0
+
+
+def number(value, digits: int = 3) -> str:
+    number_, shown = _as_number(value)
+    if number_ is None:
+        return shown
     if abs(number_) >= LARGE:
         return _scientific(number_)
     try:
@@ -57,14 +65,9 @@ def number(value, digits: int = 3) -> str:
 
 def significant(value) -> str:
     """Small and large values alike, with about four significant digits."""
-    if value is None:
-        return ""
-    number_ = _float(value)
+    number_, shown = _as_number(value)
     if number_ is None:
-        return str(value)
-    special = _special(number_)
-    if special:
-        return special
+        return shown
     if number_ == 0:
         return "0"
     magnitude = abs(number_)
@@ -75,15 +78,9 @@ def significant(value) -> str:
 
 
 def percent(value) -> str:
-    if value is None:
-        return ""
-    number_ = _float(value)
+    number_, shown = _as_number(value)
     if number_ is None:
-        return str(value)
-    special = _special(number_)
-    if special:
-        return special
-    number_ += 0.0
+        return shown
     if abs(number_) >= LARGE / 100:
         return _scientific(number_ * 100) + "%" if math.isfinite(number_ * 100) else "∞"
     try:

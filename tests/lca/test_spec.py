@@ -164,3 +164,77 @@ def test_structural_and_catalogue_problems_come_in_one_report():
         "lines[1] (mystery): unknown factor 'unobtainium'",
         "lines[2] (wrong unit): unit 'kWh' cannot be converted to 'kg'",
     ]
+
+
+def errors(data, catalogue=None):
+    """(code, field, line, line_name, location as written, params) of each problem."""
+    with pytest.raises(SpecError) as info:
+        if catalogue is None:
+            parse_spec(data)
+        else:
+            resolve(parse_spec(data, catalogue), catalogue)
+    return [(e.code, e.field, e.location.line, e.location.line_name, str(e.location), e.params)
+            for e in info.value.errors]
+
+
+def test_structure_errors_carry_code_field_line_and_parameters_for_translation():
+    assert errors(spec()) == [("no_lines", "lines", None, "", "lines",
+                               {"field_type": "List", "min_length": 1, "actual_length": 0})]
+    assert errors(spec(line(), line(name="negative", amount=-1))) == [
+        ("value_error", "amount", 1, "negative", "lines[1] (negative).amount", {})]
+    assert errors({"product": {"name": ""}, "lines": ["junk", line(name=None)]}) == [
+        ("string_too_short", "name", None, "", "product.name", {"min_length": 1}),
+        ("model_type", "", 0, "", "lines[0]", {"class_name": "Line"}),  # no name to show
+        ("string_type", "name", 1, "", "lines[1].name", {})]
+
+
+def test_catalogue_problems_carry_code_field_line_and_parameters():
+    assert errors(spec(line(), line(name="mystery", factor="unobtainium")), CATALOGUE) == [
+        ("unknown_factor", "reference", 1, "mystery", "lines[1] (mystery)",
+         {"reference": "unobtainium"})]
+    data = spec(line(name="negative", amount=-1), line(name="wrong unit", unit="kWh"))
+    with pytest.raises(SpecError) as info:
+        parse_spec(data, CATALOGUE)
+    unit = info.value.errors[1]
+    assert (unit.code, unit.field, unit.location.line, unit.location.line_name, unit.params) == (
+        "unit_mismatch", "unit", 1, "wrong unit", {"unit": "kWh", "target": "kg"})
+
+
+def catalogue_problems(data) -> list[str]:
+    """The problems parse_spec reports for a spec that also has a structural error (the first
+    line, a negative amount)."""
+    with pytest.raises(SpecError) as info:
+        parse_spec(data, CATALOGUE)
+    return [p for p in info.value.problems if "negative" not in p]
+
+
+BROKEN = line(name="negative", amount=-1)
+USE = line(name="power", stage="use", factor="elec-cn-lca-2024", unit="kWh")
+
+
+def test_catalogue_problems_of_a_broken_spec_use_its_boundary_or_the_widest():
+    outside = "lines[1] (power): stage 'use' is outside the cradle-to-gate boundary"
+    assert catalogue_problems(spec(BROKEN, USE)) == [outside]  # no boundary: cradle-to-gate
+    assert catalogue_problems(spec(BROKEN, USE, boundary="cradle-to-gate")) == [outside]
+    assert catalogue_problems(spec(BROKEN, USE, boundary="cradle-to-grave")) == []
+    # an unknown boundary is reported by itself; the lines are checked against the widest
+    assert catalogue_problems(spec(BROKEN, USE, boundary="moon")) == [
+        "product.boundary: Input should be 'cradle-to-gate' or 'cradle-to-grave'"]
+
+
+def test_catalogue_problems_of_a_broken_spec_know_its_supplier_factors():
+    data = spec(BROKEN, line(name="pcb", factor="acme", unit="piece"))
+    data["factors"] = [{"code": "acme", "name": "A", "unit": "piece", "source": "s"}]
+    assert catalogue_problems(data) == []
+    data["factors"] = [{"code": "acme", "name": "A", "unit": "kg", "source": "s"}]
+    assert catalogue_problems(data) == [
+        "lines[1] (pcb): unit 'piece' cannot be converted to 'kg'"]
+
+
+@pytest.mark.parametrize("junk", [{"product": "fan"}, {"factors": ["x", {"unit": "kg"}]},
+                                  {"lines": 5}])
+def test_junk_in_a_broken_spec_is_reported_not_crashed_on(junk):
+    data = {**spec(BROKEN), **junk}
+    with pytest.raises(SpecError) as info:
+        parse_spec(data, CATALOGUE)
+    assert info.value.problems

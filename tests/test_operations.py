@@ -97,6 +97,7 @@ def test_a_credit_code_registers_once_whatever_its_case(db_session):
     with pytest.raises(InputError) as info:
         register(db_session, 1, credit_code=f" {credit_code(1).lower()}", email="other@x.cn")
     assert problem(info) == ("credit_code_taken", "credit_code", {})
+    assert str(info.value) == "credit_code: an organisation with this credit code is registered"
     assert len(db_session.exec(select(Organisation)).all()) == 1
 
 
@@ -289,8 +290,9 @@ def test_update_product_checks_the_boundary_name_and_lock(db_session, user, prod
     products.update_product(db_session, user, product, {**grave, "name": "Fan"}, lock_version=1)
     assert (product.boundary, product.lock_version) == ("cradle-to-grave", 2)  # 1 + 1
     event = last_event(db_session)
-    assert (event.action, event.before["boundary"], event.after["boundary"]) == (
-        "product.update", "cradle-to-gate", "cradle-to-grave")
+    assert (event.action, event.actor_id, event.object_id, event.before["boundary"],
+            event.after["boundary"]) == ("product.update", user.id, product.id, "cradle-to-gate",
+                                         "cradle-to-grave")
     products.save_line(db_session, user, product, {**LINE, "stage": "use", "name": "power"})
     products.save_line(db_session, user, product,
                        {**LINE, "stage": "end_of_life", "name": "scrap"})
@@ -312,6 +314,15 @@ def test_update_product_checks_the_boundary_name_and_lock(db_session, user, prod
 
 
 def test_a_copy_is_the_next_version_with_the_lines_and_factors(db_session, user, product):
+    airco = products.create_product(db_session, user, organisation_id=user.organisation_id,
+                                    data={**PRODUCT, "name": "Airco"})
+    for _ in range(3):
+        products.copy_as_new_version(db_session, user, airco)  # Airco 2, 3, 4
+    other = register(db_session, 2)
+    fan = products.create_product(db_session, other, organisation_id=other.organisation_id,
+                                  data=PRODUCT)
+    for _ in range(3):
+        products.copy_as_new_version(db_session, other, fan)  # the other Fan 2, 3, 4
     products.save_factor(db_session, user, product, FACTOR)
     products.save_line(db_session, user, product, LINE)
     second = products.copy_as_new_version(db_session, user, product)
@@ -322,8 +333,8 @@ def test_a_copy_is_the_next_version_with_the_lines_and_factors(db_session, user,
         product.organisation_id, "Fan", product.site_id)
     assert products.build_spec(db_session, third) == products.build_spec(db_session, product)
     event = last_event(db_session)
-    assert (event.action, event.object_id, event.before) == (
-        "product.copy", third.id, {"copied_from_id": product.id})
+    assert (event.action, event.actor_id, event.object_id, event.before, event.after["version"]) \
+        == ("product.copy", user.id, third.id, {"copied_from_id": product.id}, 3)
 
 
 def test_removing_deletes_a_product_without_assessments_and_unlinks_its_copies(db_session, user,
@@ -337,8 +348,9 @@ def test_removing_deletes_a_product_without_assessments_and_unlinks_its_copies(d
     assert len(db_session.exec(select(Line)).all()) == 1  # the copy's
     assert len(db_session.exec(select(SupplierFactor)).all()) == 1
     event = last_event(db_session)
-    assert (event.action, event.organisation_id, event.object_id, event.before["name"]) == (
-        "product.delete", user.organisation_id, product.id, "Fan")
+    assert (event.action, event.actor_id, event.organisation_id, event.object_id,
+            event.before["name"]) == ("product.delete", user.id, user.organisation_id,
+                                      product.id, "Fan")
 
 
 def test_removing_archives_a_product_with_assessments(db_session, user, product):
@@ -351,8 +363,9 @@ def test_removing_archives_a_product_with_assessments(db_session, user, product)
     assert product.archived_dt is not None
     assert len(db_session.exec(select(Line)).all()) == 1
     event = last_event(db_session)
-    assert (event.action, event.before["archived_dt"], event.after["archived_dt"] is None) == (
-        "product.archive", None, False)
+    assert (event.action, event.actor_id, event.object_id, event.before["archived_dt"],
+            event.after["archived_dt"] is None) == ("product.archive", user.id, product.id, None,
+                                                    False)
 
 
 def test_lines_are_numbered_changed_under_lock_and_deleted(db_session, user, product):
@@ -428,14 +441,17 @@ def test_a_supplier_factor_in_use_is_kept_and_a_free_one_deleted(db_session, use
     used = products.save_factor(db_session, user, product, FACTOR)
     free = products.save_factor(db_session, user, product, {**FACTOR, "code": "spare"})
     products.save_line(db_session, user, product, {**LINE, "factor": "acme"})
+    products.save_line(db_session, user, product, {**LINE, "name": "lid", "factor": "acme"})
     with pytest.raises(StillInUse) as info:
         products.delete_factor(db_session, user, product, used)
-    assert info.value.params == {"lines": ["housing"]}
+    assert info.value.params == {"lines": ["housing", "lid"]}
+    assert str(info.value) == "lines still use this factor: housing, lid"
     products.delete_factor(db_session, user, product, free)
     assert [f.code for f in products.factors_of(db_session, product.id)] == ["acme"]
     event = last_event(db_session)
-    assert (event.action, event.organisation_id, event.object_id, event.before["code"]) == (
-        "supplier_factor.delete", user.organisation_id, free.id, "spare")
+    assert (event.action, event.actor_id, event.organisation_id, event.object_id,
+            event.before["code"]) == ("supplier_factor.delete", user.id, user.organisation_id,
+                                      free.id, "spare")
 
 
 # --- audit -------------------------------------------------------------------------------------
@@ -545,11 +561,14 @@ def test_a_changed_assessment_fails_its_check(db_session, user, product):
                         user_id=user.id, spec=spec, result=outcome, dataset_version="x",
                         carbon_total=1.0, water_consumption_m3=0,
                         content_hash=assessments.content_hash(spec, outcome))
+    db_session.add(stored)
+    db_session.flush()
     assert assessments.checked(stored) is stored
     stored.result = {"carbon": 0.5}
     with pytest.raises(IntegrityBroken) as info:
         assessments.checked(stored)
-    assert info.value.params == {"assessment_id": stored.id}
+    assert info.value.params == {"assessment_id": 1}
+    assert str(info.value) == "assessment 1: stored content does not match its content hash"
     assert not assessments.is_current(db_session, product, None)
 
 
@@ -573,3 +592,19 @@ def test_no_one_anonymous_may_do_anything(db_session, user, product):
                    Action.VIEW, product)
     assert not can(db_session, user, Action.ADMINISTER, product)
     assert not can(db_session, user, Action.VIEW, "a string")
+
+
+def test_assessments_are_listed_newest_first(db_session, user, product):
+    from datetime import datetime, timezone
+
+    def stored(day):
+        assessment = Assessment(organisation_id=user.organisation_id, product_id=product.id,
+                                user_id=user.id, spec={}, result={}, dataset_version="x",
+                                carbon_total=0, water_consumption_m3=0, content_hash="",
+                                created_dt=datetime(2026, 1, day, tzinfo=timezone.utc))
+        db_session.add(assessment)
+        db_session.flush()
+        return assessment.id
+    first, second, third = stored(2), stored(1), stored(2)  # ids 1, 2, 3
+    assert [a.id for a in assessments.assessments_of(db_session, product.id)] == [
+        third, first, second]  # 2 January (the later id first), then 1 January

@@ -238,3 +238,64 @@ def test_junk_in_a_broken_spec_is_reported_not_crashed_on(junk):
     with pytest.raises(SpecError) as info:
         parse_spec(data, CATALOGUE)
     assert info.value.problems
+
+
+def test_resolved_lines_name_their_kind_reference_and_amounts():
+    data = spec(line(name="pcb", factor="acme", amount=3, unit="piece"),
+                line(name="gas", stage="manufacturing", factor=None, emission="sf6", amount=2,
+                     unit="g"),
+                line(name="water", stage="manufacturing", factor=None, water="withdrawal",
+                     amount=500, unit="L"))
+    data["factors"] = [{"code": "acme", "name": "A", "unit": "piece", "source": "s"}]
+    resolved = resolve(parse_spec(data), CATALOGUE)
+    assert [(l.index, l.stage, l.name, l.kind, l.reference, l.amount, l.unit,
+             round(l.flow_amount, 9)) for l in resolved] == [
+        (0, "materials", "pcb", "custom_factor", "acme", 3.0, "piece", 3.0),
+        (1, "manufacturing", "gas", "emission", "SF6", 2.0, "g", 0.002),  # 2 g = 0.002 kg
+        (2, "manufacturing", "water", "water", "withdrawal", 500.0, "L", 0.5)]  # 500 L = 0.5 m3
+
+
+def test_supplier_factor_problems_carry_code_path_and_parameters():
+    data = spec(line())
+    data["factors"] = [
+        {"code": "acme", "name": "A", "unit": "kg", "source": "s"},
+        {"code": "acme", "name": "B", "unit": "bananas", "water_region": "Atlantis",
+         "source": "s"},
+        {"code": "steel-bof", "name": "C", "unit": "kg", "source": "s"}]
+    with pytest.raises(SpecError) as info:
+        resolve(parse_spec(data), CATALOGUE)
+    assert [(e.code, e.field, str(e.location), e.params) for e in info.value.errors] == [
+        ("duplicate_code", "code", "factors[1] (acme)", {"code_value": "acme"}),
+        ("unknown_water_region", "water_region", "factors[1] (acme)",
+         {"code_value": "acme", "region": "Atlantis"}),
+        ("unknown_unit", "unit", "factors[1] (acme)", {"code_value": "acme", "unit": "bananas"}),
+        ("dataset_code", "code", "factors[2] (steel-bof)", {"code_value": "steel-bof"})]
+    assert info.value.problems[0] == "factors[1] (acme): duplicate code"
+
+
+def test_spec_level_problems_carry_code_and_parameters():
+    with pytest.raises(SpecError) as info:
+        resolve(parse_spec(spec(
+            line(stage="manufacturing", factor=None, water="discharge", amount=100, unit="L"),
+            water_region="Atlantis")), CATALOGUE)
+    assert [(e.code, e.field, str(e.location), e.params) for e in info.value.errors] == [
+        ("unknown_water_region", "water_region", "product.water_region", {"region": "Atlantis"}),
+        ("net_water_negative", "", "lines", {"excess": pytest.approx(0.1)})]  # 100 L = 0.1 m3
+    assert info.value.problems[0] == ("product.water_region: unknown region 'Atlantis' "
+                                      "(known: CN, CN-CQ, GLO)")
+
+
+@pytest.mark.parametrize("bad, code, field, params", [
+    (line(stage="attic"), "unknown_stage", "stage", {"stage": "attic"}),
+    (line(stage="use"), "outside_boundary", "stage",
+     {"stage": "use", "boundary": "cradle-to-gate"}),
+    (line(emission="CO2"), "one_reference", "reference", {}),
+    (line(factor=None), "one_reference", "reference", {}),
+    (line(factor=None, emission="CO3"), "unknown_gas", "reference", {"reference": "CO3"}),
+    (line(factor=None, water="rain"), "unknown_water_kind", "reference", {"reference": "rain"}),
+    (line(factor="recycling-al-credit-cn"), "credit_outside_end_of_life", "reference",
+     {"reference": "recycling-al-credit-cn"}),
+    (line(unit="bananas"), "unknown_unit", "unit", {"unit": "bananas", "target": "kg"}),
+])
+def test_line_problems_carry_code_field_and_parameters(bad, code, field, params):
+    assert errors(spec(bad), CATALOGUE) == [(code, field, 0, "part", "lines[0] (part)", params)]

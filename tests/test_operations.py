@@ -608,3 +608,20 @@ def test_assessments_are_listed_newest_first(db_session, user, product):
     first, second, third = stored(2), stored(1), stored(2)  # ids 1, 2, 3
     assert [a.id for a in assessments.assessments_of(db_session, product.id)] == [
         third, first, second]  # 2 January (the later id first), then 1 January
+
+
+def test_an_allocated_line_is_stored_column_by_column_and_read_back(db_session, user, product):
+    allocation = {"annual_amount": 1000.0, "basis": "mass", "product_quantity": 3.0,
+                  "plant_quantity": 10.0, "units_per_year": 100.0}
+    data = {"stage": "manufacturing", "name": "power", "emission": "CO2", "unit": "kg",
+            "allocation": allocation}
+    line = products.save_line(db_session, user, product, data)
+    assert (line.kind, line.reference, line.amount, line.annual_amount, line.allocation_basis,
+            line.product_quantity, line.plant_quantity, line.units_per_year) == (
+        "emission", "CO2", None, 1000.0, "mass", 3.0, 10.0, 100.0)
+    assert products.build_spec(db_session, product)["lines"] == [data]
+    water = products.save_line(db_session, user, product, {
+        "stage": "manufacturing", "name": "cooling", "water": "withdrawal", "unit": "m3",
+        "amount": 0.5})
+    assert (water.kind, water.reference, water.amount, water.annual_amount) == (
+        "water", "withdrawal", 0.5, None)

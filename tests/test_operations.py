@@ -537,11 +537,11 @@ def test_compare_reports_totals_stages_and_lines_largest_change_first():
         "materials": {"before": 10.0, "after": 11.0, "delta": 1.0, "relative": 0.1},  # 1 / 10
         "packaging": {"before": 0.0, "after": None, "delta": 0.0, "relative": None},  # 0: none
         "use": {"before": None, "after": 1.0, "delta": 1.0, "relative": None}}
-    assert [(l["name"], l["status"], l["delta"]) for l in diff["lines"]] == [
-        ("part", "changed", 1.0),  # the second "part": 7 - 6, amount 1 -> 2
-        ("power", "added", 1.0),
-        ("part", "same", 0.0),
-        ("box", "removed", 0.0)]
+    assert [(l["stage"], l["name"], l["status"], l["delta"]) for l in diff["lines"]] == [
+        ("materials", "part", "changed", 1.0),  # the second "part": 7 - 6, amount 1 -> 2
+        ("use", "power", "added", 1.0),
+        ("materials", "part", "same", 0.0),
+        ("packaging", "box", "removed", 0.0)]
     assert diff["lines"][0]["relative"] == pytest.approx(1 / 6)
     assert (diff["lines"][1]["old"], diff["lines"][3]["new"]) == (None, None)
     assert diff["dataset_changed"] is True
@@ -625,3 +625,26 @@ def test_an_allocated_line_is_stored_column_by_column_and_read_back(db_session, 
         "amount": 0.5})
     assert (water.kind, water.reference, water.amount, water.annual_amount) == (
         "water", "withdrawal", 0.5, None)
+
+
+def test_an_assessment_stores_the_spec_the_result_and_its_hash(db_session, user, product,
+                                                                bw_dir):
+    products.save_line(db_session, user, product, LINE)
+    copy = products.copy_as_new_version(db_session, user, product)
+    stored = assessments.run_assessment(db_session, user, product=copy, bw_dir=bw_dir)
+    assert (stored.organisation_id, stored.product_id, stored.product_version, stored.user_id) \
+        == (user.organisation_id, copy.id, 2, user.id)
+    assert stored.spec == products.build_spec(db_session, copy)
+    assert stored.carbon_total == stored.result["carbon"]["total"] > 0
+    assert stored.water_consumption_m3 == stored.result["water"]["consumption_m3"]
+    assert stored.dataset_version == stored.result["dataset_version"]
+    assert assessments.checked(stored) is stored
+    assert assessments.is_current(db_session, copy, stored)
+    event = last_event(db_session)
+    assert (event.action, event.actor_id, event.object_type, event.object_id) == (
+        "assessment.create", user.id, "assessment", stored.id)
+    assert event.after == {"product_id": copy.id, "content_hash": stored.content_hash,
+                           "dataset_version": stored.dataset_version,
+                           "carbon_total": stored.carbon_total}
+    products.save_line(db_session, user, copy, {**LINE, "name": "lid"})
+    assert not assessments.is_current(db_session, copy, stored)

@@ -1,9 +1,10 @@
 """ProductSpec validation: every bad field or line is named, and nothing partial is accepted."""
+import json
 import math
 
 import pytest
 
-from footprint.lca.spec import Catalogue, SpecError, parse_spec, resolve
+from footprint.lca.spec import Catalogue, SpecError, load_spec_file, parse_spec, resolve
 
 CATALOGUE = Catalogue(factor_units={"steel-bof": "kg", "elec-cn-lca-2024": "kWh",
                                     "truck-heavy-diesel": "t*km", "recycling-al-credit-cn": "t"},
@@ -299,3 +300,42 @@ def test_spec_level_problems_carry_code_and_parameters():
 ])
 def test_line_problems_carry_code_field_and_parameters(bad, code, field, params):
     assert errors(spec(bad), CATALOGUE) == [(code, field, 0, "part", "lines[0] (part)", params)]
+
+
+def test_supplier_biogenic_and_land_use_carbon_may_be_negative_but_not_infinite():
+    data = spec(line(factor="acme", unit="piece"))
+    factor = {"code": "acme", "name": "A", "unit": "piece", "source": "s"}
+    data["factors"] = [dict(factor, co2e_biogenic=-1.5, co2e_land_use=-0.5)]  # removals
+    assert resolve(parse_spec(data), CATALOGUE)[0].kind == "custom_factor"
+    for field in ("co2e_biogenic", "co2e_land_use"):
+        data["factors"] = [dict(factor, **{field: math.inf})]
+        assert problems(data) == [f"factors[0].{field}: must be a finite number"]
+
+
+def test_spec_files_are_read_as_json_or_yaml(tmp_path):
+    data = spec(line())
+    (tmp_path / "fan.json").write_text(json.dumps(data), encoding="utf-8")
+    (tmp_path / "fan.yaml").write_text("product: {name: widget}\nlines:\n"
+                                       "  - {stage: materials, name: part, amount: 1.0, "
+                                       "unit: kg, factor: steel-bof}\n", encoding="utf-8")
+    assert load_spec_file(tmp_path / "fan.json") == load_spec_file(tmp_path / "fan.yaml") \
+        == parse_spec(data)
+    (tmp_path / "bad.json").write_text("{'product':", encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        load_spec_file(tmp_path / "bad.json")
+    (error,) = info.value.errors
+    assert (error.code, str(error.location), list(error.params)) == (
+        "not_json_or_yaml", "bad.json", ["detail"])
+    assert error.message.startswith("not valid JSON/YAML: ")
+    (tmp_path / "bad.yaml").write_text("lines: [", encoding="utf-8")
+    with pytest.raises(SpecError):
+        load_spec_file(tmp_path / "bad.yaml")
+    (tmp_path / "broken.yaml").write_text("product: {name: widget}\nlines:\n"
+                                          "  - {stage: materials, name: part, amount: 1.0, "
+                                          "unit: kg, factor: steel-bof, colour: red}\n"
+                                          "  - {stage: materials, name: other, amount: 1.0, "
+                                          "unit: kg, factor: unobtainium}\n",
+                                          encoding="utf-8")
+    with pytest.raises(SpecError) as info:  # the catalogue is passed on to parse_spec
+        load_spec_file(tmp_path / "broken.yaml", CATALOGUE)
+    assert [e.code for e in info.value.errors] == ["extra_forbidden", "unknown_factor"]

@@ -326,7 +326,11 @@ def test_spec_files_are_read_as_json_or_yaml(tmp_path):
     (error,) = info.value.errors
     assert (error.code, str(error.location), list(error.params)) == (
         "not_json_or_yaml", "bad.json", ["detail"])
-    assert error.message.startswith("not valid JSON/YAML: ")
+    assert "line 1 column 2" in error.params["detail"]  # the JSON parser's own words
+    assert error.message == f"not valid JSON/YAML: {error.params['detail']}"
+    # a .json file is read by the JSON parser: tab-indented JSON, which YAML refuses, is fine
+    (tmp_path / "tabs.json").write_text(json.dumps(data, indent="\t"), encoding="utf-8")
+    assert load_spec_file(tmp_path / "tabs.json") == parse_spec(data)
     (tmp_path / "bad.yaml").write_text("lines: [", encoding="utf-8")
     with pytest.raises(SpecError):
         load_spec_file(tmp_path / "bad.yaml")

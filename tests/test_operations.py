@@ -400,8 +400,9 @@ def test_imported_lines_replace_or_follow_the_existing_ones(db_session, user, pr
     assert [(l.name, l.position) for l in products.lines_of(db_session, product.id)] == [
         ("housing", 0), ("motor", 1), ("motor", 2)]
     event = last_event(db_session)
-    assert (event.action, event.object_id, event.before, event.after) == (
-        "product.import_lines", product.id, None, {"append": True, "lines": [motor, motor]})
+    assert (event.action, event.actor_id, event.object_id, event.before, event.after) == (
+        "product.import_lines", user.id, product.id, None,
+        {"append": True, "lines": [motor, motor]})
     assert products.replace_lines(db_session, user, product, [LINE], append=False) == 3
     assert [(l.name, l.position) for l in products.lines_of(db_session, product.id)] == [
         ("housing", 0)]
@@ -419,8 +420,9 @@ def test_supplier_factor_codes_are_checked_and_renames_follow_into_lines(db_sess
                                   {**FACTOR, "code": " acme ", "name": " Acme part "})
     assert (factor.code, factor.name) == ("acme", "Acme part")
     created = last_event(db_session)
-    assert (created.action, created.organisation_id, created.object_id, created.before) == (
-        "supplier_factor.create", user.organisation_id, factor.id, None)
+    assert (created.action, created.actor_id, created.organisation_id, created.object_id,
+            created.before) == ("supplier_factor.create", user.id, user.organisation_id,
+                                factor.id, None)
     with pytest.raises(InputError) as info:
         products.save_factor(db_session, user, product, FACTOR)
     assert problem(info) == ("duplicate_code", "code", {})

@@ -210,6 +210,12 @@ def test_products_of_lists_current_or_archived_products_by_name_then_version(db_
     products.copy_as_new_version(db_session, user, product)
     assert [(p.name, p.version) for p in products.products_of(db_session, user.organisation_id)] \
         == [("Airco", 1), ("Fan", 1), ("Fan", 2)]
+    product.version = 3  # now after the copy (version 2), though stored before it
+    assert [(p.name, p.version) for p in products.products_of(db_session, user.organisation_id)] \
+        == [("Airco", 1), ("Fan", 2), ("Fan", 3)]
+    stranger = register(db_session, 2)
+    products.create_product(db_session, stranger, organisation_id=stranger.organisation_id,
+                            data={**PRODUCT, "name": "Blender"})
     other.archived_dt = product.created_dt
     assert [p.name for p in products.products_of(db_session, user.organisation_id)] == [
         "Fan", "Fan"]
@@ -306,8 +312,10 @@ def test_update_product_checks_the_boundary_name_and_lock(db_session, user, prod
         products.update_product(db_session, user, product, {**grave, "name": "Airco"},
                                 lock_version=2)
     assert problem(info)[0] == "product_name_taken"
-    with pytest.raises(ChangedMeanwhile):
+    with pytest.raises(ChangedMeanwhile) as info:
         products.update_product(db_session, user, product, grave, lock_version=1)
+    assert (info.value.field, str(info.value)) == (
+        "lock_version", "lock_version: products 1 was changed by someone else meanwhile")
     assert product.lock_version == 2
     products.update_product(db_session, user, product, {**grave, "model": "F2"}, lock_version=2)
     assert (product.model, product.lock_version) == ("F2", 3)  # 2 + 1
@@ -389,8 +397,9 @@ def test_lines_are_numbered_changed_under_lock_and_deleted(db_session, user, pro
     products.delete_line(db_session, user, product, second)
     assert [l.name for l in products.lines_of(db_session, product.id)] == ["housing"]
     deleted = last_event(db_session)
-    assert (deleted.action, deleted.organisation_id, deleted.object_id, deleted.before["name"],
-            deleted.after) == ("line.delete", user.organisation_id, second.id, "motor", None)
+    assert (deleted.action, deleted.actor_id, deleted.organisation_id, deleted.object_id,
+            deleted.before["name"], deleted.after) == (
+        "line.delete", user.id, user.organisation_id, second.id, "motor", None)
 
 
 def test_imported_lines_replace_or_follow_the_existing_ones(db_session, user, product):

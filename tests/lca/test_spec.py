@@ -271,7 +271,11 @@ def test_supplier_factor_problems_carry_code_path_and_parameters():
          {"code_value": "acme", "region": "Atlantis"}),
         ("unknown_unit", "unit", "factors[1] (acme)", {"code_value": "acme", "unit": "bananas"}),
         ("dataset_code", "code", "factors[2] (steel-bof)", {"code_value": "steel-bof"})]
-    assert info.value.problems[0] == "factors[1] (acme): duplicate code"
+    assert info.value.problems == [
+        "factors[1] (acme): duplicate code",
+        "factors[1] (acme): unknown water_region 'Atlantis'",
+        "factors[1] (acme): unknown unit 'bananas'",
+        "factors[2] (steel-bof): code is already a dataset factor; choose another code"]
 
 
 def test_spec_level_problems_carry_code_and_parameters():
@@ -343,3 +347,11 @@ def test_spec_files_are_read_as_json_or_yaml(tmp_path):
     with pytest.raises(SpecError) as info:  # the catalogue is passed on to parse_spec
         load_spec_file(tmp_path / "broken.yaml", CATALOGUE)
     assert [e.code for e in info.value.errors] == ["extra_forbidden", "unknown_factor"]
+
+
+@pytest.mark.parametrize("data", ["lines: []", [spec(line())], None])
+def test_a_spec_that_is_not_an_object_is_refused_as_a_whole(data):
+    assert errors(data) == [("not_an_object", "", None, "", "spec", {})]
+    with pytest.raises(SpecError) as info:
+        parse_spec(data)
+    assert info.value.problems == ["spec: must be an object with 'product' and 'lines'"]

@@ -661,3 +661,16 @@ def test_an_assessment_stores_the_spec_the_result_and_its_hash(db_session, user,
                            "carbon_total": stored.carbon_total}
     products.save_line(db_session, user, copy, {**LINE, "name": "lid"})
     assert not assessments.is_current(db_session, copy, stored)
+
+
+def test_a_line_is_read_only_when_its_own_product_is_archived(db_session, user, product):
+    archived = products.create_product(db_session, user, organisation_id=user.organisation_id,
+                                       data={**PRODUCT, "name": "Old fan"})
+    line = products.save_line(db_session, user, archived, LINE)  # line 1 of product 2
+    db_session.add(Assessment(organisation_id=user.organisation_id, product_id=archived.id,
+                              user_id=user.id, spec={}, result={}, dataset_version="x",
+                              carbon_total=0, water_consumption_m3=0, content_hash=""))
+    products.remove_product(db_session, user, archived)
+    assert (line.id, line.product_id, product.id) == (1, 2, 1)  # ids that a mix-up would hit
+    assert not can(db_session, user, Action.EDIT, line)
+    assert can(db_session, user, Action.EDIT, product)

@@ -1,9 +1,10 @@
 """ProductSpec validation: every bad field or line is named, and nothing partial is accepted."""
+import json
 import math
 
 import pytest
 
-from footprint.lca.spec import Catalogue, SpecError, parse_spec, resolve
+from footprint.lca.spec import Catalogue, SpecError, load_spec_file, parse_spec, resolve
 
 CATALOGUE = Catalogue(factor_units={"steel-bof": "kg", "elec-cn-lca-2024": "kWh",
                                     "truck-heavy-diesel": "t*km", "recycling-al-credit-cn": "t"},
@@ -164,3 +165,193 @@ def test_structural_and_catalogue_problems_come_in_one_report():
         "lines[1] (mystery): unknown factor 'unobtainium'",
         "lines[2] (wrong unit): unit 'kWh' cannot be converted to 'kg'",
     ]
+
+
+def errors(data, catalogue=None):
+    """(code, field, line, line_name, location as written, params) of each problem."""
+    with pytest.raises(SpecError) as info:
+        if catalogue is None:
+            parse_spec(data)
+        else:
+            resolve(parse_spec(data, catalogue), catalogue)
+    return [(e.code, e.field, e.location.line, e.location.line_name, str(e.location), e.params)
+            for e in info.value.errors]
+
+
+def test_structure_errors_carry_code_field_line_and_parameters_for_translation():
+    assert errors(spec()) == [("no_lines", "lines", None, "", "lines",
+                               {"field_type": "List", "min_length": 1, "actual_length": 0})]
+    assert errors(spec(line(), line(name="negative", amount=-1))) == [
+        ("value_error", "amount", 1, "negative", "lines[1] (negative).amount", {})]
+    assert errors({"product": {"name": ""}, "lines": ["junk", line(name=None)]}) == [
+        ("string_too_short", "name", None, "", "product.name", {"min_length": 1}),
+        ("model_type", "", 0, "", "lines[0]", {"class_name": "Line"}),  # no name to show
+        ("string_type", "name", 1, "", "lines[1].name", {})]
+
+
+def test_catalogue_problems_carry_code_field_line_and_parameters():
+    assert errors(spec(line(), line(name="mystery", factor="unobtainium")), CATALOGUE) == [
+        ("unknown_factor", "reference", 1, "mystery", "lines[1] (mystery)",
+         {"reference": "unobtainium"})]
+    data = spec(line(name="negative", amount=-1), line(name="wrong unit", unit="kWh"))
+    with pytest.raises(SpecError) as info:
+        parse_spec(data, CATALOGUE)
+    unit = info.value.errors[1]
+    assert (unit.code, unit.field, unit.location.line, unit.location.line_name, unit.params) == (
+        "unit_mismatch", "unit", 1, "wrong unit", {"unit": "kWh", "target": "kg"})
+
+
+def catalogue_problems(data) -> list[str]:
+    """The problems parse_spec reports for a spec that also has a structural error (the first
+    line, a negative amount)."""
+    with pytest.raises(SpecError) as info:
+        parse_spec(data, CATALOGUE)
+    return [p for p in info.value.problems if "negative" not in p]
+
+
+BROKEN = line(name="negative", amount=-1)
+USE = line(name="power", stage="use", factor="elec-cn-lca-2024", unit="kWh")
+
+
+def test_catalogue_problems_of_a_broken_spec_use_its_boundary_or_the_widest():
+    outside = "lines[1] (power): stage 'use' is outside the cradle-to-gate boundary"
+    assert catalogue_problems(spec(BROKEN, USE)) == [outside]  # no boundary: cradle-to-gate
+    assert catalogue_problems(spec(BROKEN, USE, boundary="cradle-to-gate")) == [outside]
+    assert catalogue_problems(spec(BROKEN, USE, boundary="cradle-to-grave")) == []
+    # an unknown boundary is reported by itself; the lines are checked against the widest
+    assert catalogue_problems(spec(BROKEN, USE, boundary="moon")) == [
+        "product.boundary: Input should be 'cradle-to-gate' or 'cradle-to-grave'"]
+
+
+def test_catalogue_problems_of_a_broken_spec_know_its_supplier_factors():
+    data = spec(BROKEN, line(name="pcb", factor="acme", unit="piece"))
+    data["factors"] = [{"code": "acme", "name": "A", "unit": "piece", "source": "s"}]
+    assert catalogue_problems(data) == []
+    data["factors"] = [{"code": "acme", "name": "A", "unit": "kg", "source": "s"}]
+    assert catalogue_problems(data) == [
+        "lines[1] (pcb): unit 'piece' cannot be converted to 'kg'"]
+
+
+@pytest.mark.parametrize("junk", [{"product": "fan"}, {"factors": ["x", {"unit": "kg"}]},
+                                  {"lines": 5}])
+def test_junk_in_a_broken_spec_is_reported_not_crashed_on(junk):
+    data = {**spec(BROKEN), **junk}
+    with pytest.raises(SpecError) as info:
+        parse_spec(data, CATALOGUE)
+    assert info.value.problems
+
+
+def test_resolved_lines_name_their_kind_reference_and_amounts():
+    data = spec(line(name="pcb", factor="acme", amount=3, unit="piece"),
+                line(name="gas", stage="manufacturing", factor=None, emission="sf6", amount=2,
+                     unit="g"),
+                line(name="water", stage="manufacturing", factor=None, water="withdrawal",
+                     amount=500, unit="L"))
+    data["factors"] = [{"code": "acme", "name": "A", "unit": "piece", "source": "s"}]
+    resolved = resolve(parse_spec(data), CATALOGUE)
+    assert [(l.index, l.stage, l.name, l.kind, l.reference, l.amount, l.unit,
+             round(l.flow_amount, 9)) for l in resolved] == [
+        (0, "materials", "pcb", "custom_factor", "acme", 3.0, "piece", 3.0),
+        (1, "manufacturing", "gas", "emission", "SF6", 2.0, "g", 0.002),  # 2 g = 0.002 kg
+        (2, "manufacturing", "water", "water", "withdrawal", 500.0, "L", 0.5)]  # 500 L = 0.5 m3
+
+
+def test_supplier_factor_problems_carry_code_path_and_parameters():
+    data = spec(line())
+    data["factors"] = [
+        {"code": "acme", "name": "A", "unit": "kg", "source": "s"},
+        {"code": "acme", "name": "B", "unit": "bananas", "water_region": "Atlantis",
+         "source": "s"},
+        {"code": "steel-bof", "name": "C", "unit": "kg", "source": "s"}]
+    with pytest.raises(SpecError) as info:
+        resolve(parse_spec(data), CATALOGUE)
+    assert [(e.code, e.field, str(e.location), e.params) for e in info.value.errors] == [
+        ("duplicate_code", "code", "factors[1] (acme)", {"code_value": "acme"}),
+        ("unknown_water_region", "water_region", "factors[1] (acme)",
+         {"code_value": "acme", "region": "Atlantis"}),
+        ("unknown_unit", "unit", "factors[1] (acme)", {"code_value": "acme", "unit": "bananas"}),
+        ("dataset_code", "code", "factors[2] (steel-bof)", {"code_value": "steel-bof"})]
+    assert info.value.problems == [
+        "factors[1] (acme): duplicate code",
+        "factors[1] (acme): unknown water_region 'Atlantis'",
+        "factors[1] (acme): unknown unit 'bananas'",
+        "factors[2] (steel-bof): code is already a dataset factor; choose another code"]
+
+
+def test_spec_level_problems_carry_code_and_parameters():
+    with pytest.raises(SpecError) as info:
+        resolve(parse_spec(spec(
+            line(stage="manufacturing", factor=None, water="discharge", amount=100, unit="L"),
+            water_region="Atlantis")), CATALOGUE)
+    assert [(e.code, e.field, str(e.location), e.params) for e in info.value.errors] == [
+        ("unknown_water_region", "water_region", "product.water_region", {"region": "Atlantis"}),
+        ("net_water_negative", "", "lines", {"excess": pytest.approx(0.1)})]  # 100 L = 0.1 m3
+    assert info.value.problems[0] == ("product.water_region: unknown region 'Atlantis' "
+                                      "(known: CN, CN-CQ, GLO)")
+
+
+@pytest.mark.parametrize("bad, code, field, params", [
+    (line(stage="attic"), "unknown_stage", "stage", {"stage": "attic"}),
+    (line(stage="use"), "outside_boundary", "stage",
+     {"stage": "use", "boundary": "cradle-to-gate"}),
+    (line(emission="CO2"), "one_reference", "reference", {}),
+    (line(factor=None), "one_reference", "reference", {}),
+    (line(factor=None, emission="CO3"), "unknown_gas", "reference", {"reference": "CO3"}),
+    (line(factor=None, water="rain"), "unknown_water_kind", "reference", {"reference": "rain"}),
+    (line(factor="recycling-al-credit-cn"), "credit_outside_end_of_life", "reference",
+     {"reference": "recycling-al-credit-cn"}),
+    (line(unit="bananas"), "unknown_unit", "unit", {"unit": "bananas", "target": "kg"}),
+])
+def test_line_problems_carry_code_field_and_parameters(bad, code, field, params):
+    assert errors(spec(bad), CATALOGUE) == [(code, field, 0, "part", "lines[0] (part)", params)]
+
+
+def test_supplier_biogenic_and_land_use_carbon_may_be_negative_but_not_infinite():
+    data = spec(line(factor="acme", unit="piece"))
+    factor = {"code": "acme", "name": "A", "unit": "piece", "source": "s"}
+    data["factors"] = [dict(factor, co2e_biogenic=-1.5, co2e_land_use=-0.5)]  # removals
+    assert resolve(parse_spec(data), CATALOGUE)[0].kind == "custom_factor"
+    for field in ("co2e_biogenic", "co2e_land_use"):
+        data["factors"] = [dict(factor, **{field: math.inf})]
+        assert problems(data) == [f"factors[0].{field}: must be a finite number"]
+
+
+def test_spec_files_are_read_as_json_or_yaml(tmp_path):
+    data = spec(line())
+    (tmp_path / "fan.json").write_text(json.dumps(data), encoding="utf-8")
+    (tmp_path / "fan.yaml").write_text("product: {name: widget}\nlines:\n"
+                                       "  - {stage: materials, name: part, amount: 1.0, "
+                                       "unit: kg, factor: steel-bof}\n", encoding="utf-8")
+    assert load_spec_file(tmp_path / "fan.json") == load_spec_file(tmp_path / "fan.yaml") \
+        == parse_spec(data)
+    (tmp_path / "bad.json").write_text("{'product':", encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        load_spec_file(tmp_path / "bad.json")
+    (error,) = info.value.errors
+    assert (error.code, str(error.location), list(error.params)) == (
+        "not_json_or_yaml", "bad.json", ["detail"])
+    assert "line 1 column 2" in error.params["detail"]  # the JSON parser's own words
+    assert error.message == f"not valid JSON/YAML: {error.params['detail']}"
+    # a .json file is read by the JSON parser: tab-indented JSON, which YAML refuses, is fine
+    (tmp_path / "tabs.json").write_text(json.dumps(data, indent="\t"), encoding="utf-8")
+    assert load_spec_file(tmp_path / "tabs.json") == parse_spec(data)
+    (tmp_path / "bad.yaml").write_text("lines: [", encoding="utf-8")
+    with pytest.raises(SpecError):
+        load_spec_file(tmp_path / "bad.yaml")
+    (tmp_path / "broken.yaml").write_text("product: {name: widget}\nlines:\n"
+                                          "  - {stage: materials, name: part, amount: 1.0, "
+                                          "unit: kg, factor: steel-bof, colour: red}\n"
+                                          "  - {stage: materials, name: other, amount: 1.0, "
+                                          "unit: kg, factor: unobtainium}\n",
+                                          encoding="utf-8")
+    with pytest.raises(SpecError) as info:  # the catalogue is passed on to parse_spec
+        load_spec_file(tmp_path / "broken.yaml", CATALOGUE)
+    assert [e.code for e in info.value.errors] == ["extra_forbidden", "unknown_factor"]
+
+
+@pytest.mark.parametrize("data", ["lines: []", [spec(line())], None])
+def test_a_spec_that_is_not_an_object_is_refused_as_a_whole(data):
+    assert errors(data) == [("not_an_object", "", None, "", "spec", {})]
+    with pytest.raises(SpecError) as info:
+        parse_spec(data)
+    assert info.value.problems == ["spec: must be an object with 'product' and 'lines'"]

@@ -125,8 +125,8 @@ def test_a_password_needs_ten_characters(db_session, user):
                              password="123456789", role=Role.APPLICANT)  # 9 characters
     assert problem(info) == ("password_too_short", "password", {"min": 10})
     new = accounts.create_user(db_session, organisation=organisation, name="N", email="n@x.cn",
-                               password="1234567890", role=Role.APPLICANT)  # 10: enough
-    assert check_password_hash(new.password_hash, "1234567890")
+                               password="tq7#Lm2pXz", role=Role.APPLICANT)  # 10, not common
+    assert check_password_hash(new.password_hash, "tq7#Lm2pXz")
     assert last_event(db_session).actor_id == new.id  # no actor: the new user
 
 
@@ -304,23 +304,26 @@ def test_update_product_checks_the_boundary_name_and_lock(db_session, user, prod
     products.save_line(db_session, user, product, {**LINE, "stage": "use", "name": "power"})
     products.save_line(db_session, user, product,
                        {**LINE, "stage": "end_of_life", "name": "scrap"})
+    # the lock is taken before the checks (a refused save is rolled back by its caller, the
+    # lock with it; here the session goes on, so each save names the lock as it now is)
     with pytest.raises(InputError) as info:
-        products.update_product(db_session, user, product, PRODUCT, lock_version=2)
+        products.update_product(db_session, user, product, PRODUCT,
+                                lock_version=product.lock_version)
     assert problem(info) == ("lines_outside_boundary", "boundary",
                              {"stages": ["use", "end_of_life"]})  # in STAGES order
     products.create_product(db_session, user, organisation_id=user.organisation_id,
                             data={**PRODUCT, "name": "Airco"})
     with pytest.raises(InputError) as info:
         products.update_product(db_session, user, product, {**grave, "name": "Airco"},
-                                lock_version=2)
+                                lock_version=product.lock_version)
     assert problem(info)[0] == "product_name_taken"
     with pytest.raises(ChangedMeanwhile) as info:
         products.update_product(db_session, user, product, grave, lock_version=1)
     assert (info.value.field, str(info.value)) == (
         "lock_version", "lock_version: products 1 was changed by someone else meanwhile")
-    assert product.lock_version == 2
-    products.update_product(db_session, user, product, {**grave, "model": "F2"}, lock_version=2)
-    assert (product.model, product.lock_version) == ("F2", 3)  # 2 + 1
+    assert product.lock_version == 4  # 2, then + 1 for each of the two refused saves above
+    products.update_product(db_session, user, product, {**grave, "model": "F2"}, lock_version=4)
+    assert (product.model, product.lock_version) == ("F2", 5)  # 4 + 1
 
 
 def test_a_copy_is_the_next_version_with_the_lines_and_factors(db_session, user, product):
@@ -413,13 +416,13 @@ def test_imported_lines_replace_or_follow_the_existing_ones(db_session, user, pr
     event = last_event(db_session)
     assert (event.action, event.actor_id, event.object_id, event.before, event.after) == (
         "product.import_lines", user.id, product.id, None,
-        {"append": True, "lines": [motor, motor]})
+        {"append": True, "lines": [motor, motor], "factors": []})
     assert products.replace_lines(db_session, user, product, [LINE], append=False) == 3
     assert [(l.name, l.position) for l in products.lines_of(db_session, product.id)] == [
         ("housing", 0)]
     event = last_event(db_session)
     assert event.before == {"lines": [LINE, motor, motor]}
-    assert event.after == {"append": False, "lines": [LINE]}
+    assert event.after == {"append": False, "lines": [LINE], "factors": []}
 
 
 def test_supplier_factor_codes_are_checked_and_renames_follow_into_lines(db_session, user,
@@ -482,7 +485,8 @@ def test_events_chain_by_id_and_hash_and_name_their_object(db_session, user, sit
     implied = audit.record(db_session, actor=user, action="site.touch", obj=site)
     assert (implied.object_type, implied.object_id, implied.organisation_id,
             implied.actor_id) == ("site", site.id, user.organisation_id, user.id)
-    assert audit.verify_database(db_session) == audit.ChainCheck(implied.id)
+    check = audit.verify_database(db_session)
+    assert (check.count, check.intact, check.head_hash) == (implied.id, True, implied.hash)
 
 
 def test_events_of_selects_one_objects_events_in_order(db_session, user, site):
@@ -515,7 +519,7 @@ def test_verify_names_the_first_broken_row_and_counts_the_good_ones(db_session, 
                                                                     change, broken_id, good,
                                                                     reason):
     rows = _rows(db_session)
-    assert audit.verify(rows) == audit.ChainCheck(3)  # user, organisation, site
+    assert audit.verify(rows) == audit.ChainCheck(3, head_hash=rows[-1].hash)  # user, org, site
     assert audit.verify(rows).intact
     change(rows)
     check = audit.verify(rows)
@@ -569,7 +573,8 @@ def test_a_falling_line_sorts_by_the_size_of_its_change():
 
 
 def test_a_changed_assessment_fails_its_check(db_session, user, product):
-    spec, outcome = {"lines": []}, {"carbon": 1.0}
+    spec = {"lines": []}
+    outcome = {"carbon": {"total": 1.0}, "water": {"consumption_m3": 0.0}}
     stored = Assessment(organisation_id=user.organisation_id, product_id=product.id,
                         user_id=user.id, spec=spec, result=outcome, dataset_version="x",
                         carbon_total=1.0, water_consumption_m3=0,
@@ -577,7 +582,7 @@ def test_a_changed_assessment_fails_its_check(db_session, user, product):
     db_session.add(stored)
     db_session.flush()
     assert assessments.checked(stored) is stored
-    stored.result = {"carbon": 0.5}
+    stored.result = {"carbon": {"total": 0.5}, "water": {"consumption_m3": 0.0}}
     with pytest.raises(IntegrityBroken) as info:
         assessments.checked(stored)
     assert info.value.params == {"assessment_id": 1}
@@ -674,3 +679,24 @@ def test_a_line_is_read_only_when_its_own_product_is_archived(db_session, user, 
     assert (line.id, line.product_id, product.id) == (1, 2, 1)  # ids that a mix-up would hit
     assert not can(db_session, user, Action.EDIT, line)
     assert can(db_session, user, Action.EDIT, product)
+
+
+def test_a_site_change_may_name_some_fields_only(db_session, user, site):
+    accounts.save_site(db_session, user, {"name": "Renamed"}, organisation_id=user.organisation_id,
+                       site=site)
+    assert (site.name, site.grid_region) == ("Renamed", "CN-CQ")
+
+
+def test_the_content_hash_is_the_one_stored_by_earlier_versions():
+    """Assessments stored before the canonical-JSON module hashed
+    json.dumps({"spec", "result"}, sort_keys, no spaces, UTF-8 unescaped); their hashes must
+    still check, so the formula may not change."""
+    import hashlib
+    import json
+
+    spec = {"product": {"name": "台扇 desk fan"}, "lines": [{"amount": 2.5, "unit": "kg"}]}
+    outcome = {"carbon": {"total": 5.25, "fossil": 5.2}, "water": {"consumption_m3": 0.01}}
+    earlier = hashlib.sha256(json.dumps({"spec": spec, "result": outcome}, sort_keys=True,
+                                        ensure_ascii=False, separators=(",", ":")).encode()
+                             ).hexdigest()
+    assert assessments.content_hash(spec, outcome) == earlier

@@ -189,7 +189,9 @@ def save_site(session: Session, actor: User, data: dict, *, organisation_id: int
     before = snapshot(site)
     site = site or Site(organisation_id=organisation_id, name="", grid_region="")
     for key in SITE_FIELDS:
-        value = data.get(key)
+        if key not in data:  # a caller may change some fields only; the rest stay as they are
+            continue
+        value = data[key]
         setattr(site, key, value.strip() if isinstance(value, str) else value)
     site.annual_output = float(site.annual_output or 0)
     site.land_area_m2 = float(site.land_area_m2 or 0)

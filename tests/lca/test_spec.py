@@ -182,7 +182,7 @@ def test_structure_errors_carry_code_field_line_and_parameters_for_translation()
     assert errors(spec()) == [("no_lines", "lines", None, "", "lines",
                                {"field_type": "List", "min_length": 1, "actual_length": 0})]
     assert errors(spec(line(), line(name="negative", amount=-1))) == [
-        ("value_error", "amount", 1, "negative", "lines[1] (negative).amount", {})]
+        ("negative", "amount", 1, "negative", "lines[1] (negative).amount", {})]
     assert errors({"product": {"name": ""}, "lines": ["junk", line(name=None)]}) == [
         ("string_too_short", "name", None, "", "product.name", {"min_length": 1}),
         ("model_type", "", 0, "", "lines[0]", {"class_name": "Line"}),  # no name to show

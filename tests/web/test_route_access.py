@@ -1,0 +1,77 @@
+"""Every route x every role x own / other organisation -> the expected status, from the URL map
+(so that a new route without its access rule fails here)."""
+import re
+
+from tests.helpers import add_line, login
+
+PUBLIC = {"main.index", "main.health", "main.favicon", "factors.index", "factors.export_csv",
+          "factors.search", "auth.login", "auth.signup", "auth.language", "static"}
+ANY_USER = {"auth.account", "auth.logout"}
+ADMIN = {"admin.users", "admin.new_user", "admin.reset_password", "admin.enable",
+         "admin.disable"}
+IDS = {"product_id": 1, "site_id": 1, "line_id": 1, "factor_id": 1, "assessment_id": 1,
+       "user_id": 1, "fmt": "csv"}
+
+
+def url_of(rule) -> str:
+    url = rule.rule
+    for name, value in IDS.items():
+        url = re.sub(rf"<[^>]*:?{name}>", str(value), url)
+    return url.replace("<any(xlsx, csv):fmt>", "csv")
+
+
+def expected(endpoint: str, role: str, owned: bool) -> set[int]:
+    """The statuses allowed for a role on an endpoint; `owned`: the URL names an object of
+    organisation A, whose applicant is the owner."""
+    if role == "anonymous":
+        return {302}  # to the login page
+    if endpoint in ANY_USER:
+        return {200, 302}
+    if endpoint in ADMIN:
+        return {200, 302} if role == "admin" else {403}
+    # applicants' pages: other roles are refused by role; another organisation sees nothing
+    if role in ("certifier", "admin"):
+        return {403}
+    return {404} if owned and role == "other applicant" else {200, 302}
+
+
+def test_every_route_answers_every_role_as_the_policy_says(app, client, applicant, make_user):
+    add_line(client)
+    client.post("/products/1/factors/new", data={
+        "code": "acme", "name": "A", "unit": "kg", "co2e_fossil": "1", "co2e_biogenic": "0",
+        "co2e_land_use": "0", "water_m3": "0", "water_region": "GLO", "source": "s"})
+    assert client.post("/products/1/calculate").status_code == 302
+    clients = {"anonymous": app.test_client()}
+    for role, email in (("other applicant", make_user("applicant")),
+                        ("certifier", make_user("certifier")), ("admin", make_user("admin"))):
+        clients[role] = app.test_client()
+        assert login(clients[role], email).status_code == 302
+    clients["owner"] = client
+    wrong = []
+    # logging out ends the session: that route comes last
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint == "auth.logout"):
+        if rule.endpoint in PUBLIC:
+            continue
+        url = url_of(rule)
+        owned = any(arg in rule.arguments for arg in ("product_id", "site_id", "assessment_id"))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for role, user_client in clients.items():
+                if role == "owner" and method == "POST":
+                    continue  # the owner's changes are the functional tests' part
+                allowed = expected(rule.endpoint, role, owned)
+                status = user_client.open(url, method=method).status_code
+                if status not in allowed:
+                    wrong.append(f"{role} {method} {url}: {status}, expected {sorted(allowed)}")
+    assert wrong == [], "\n".join(wrong)
+    # nothing of organisation A changed (the admin's enable/disable of user 1 aside): its
+    # product still has its line and factor
+    from sqlmodel import select
+
+    from footprint import db
+    from footprint.products.models import Line, Product, SupplierFactor
+
+    with app.app_context():
+        session = db.session()
+        assert [p.name for p in session.exec(select(Product))] == ["Desk fan"]
+        assert [(l.product_id, l.name) for l in session.exec(select(Line))] == [(1, "housing")]
+        assert [f.code for f in session.exec(select(SupplierFactor))] == ["acme"]

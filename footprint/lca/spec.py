@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Literal, Optional
 
 import yaml
-from pydantic_core import PydanticCustomError
 from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
                       model_validator)
 from pydantic_core import PydanticCustomError

@@ -206,11 +206,18 @@ def remove_product(session: Session, actor, product: Product) -> str:
 
 # --- lines -------------------------------------------------------------------------------------
 
-def check_line_data(session: Session, product: Product, data: dict) -> None:
+def check_line_data(session: Session, product: Product, data: dict,
+                    custom_units: dict[str, str] | None = None) -> None:
     """A ProductSpec line checked against the catalogue, the boundary and the product's own
-    supplier factors; raises InputError naming the field (or pydantic's ValidationError)."""
-    custom = {f.code: f.unit for f in factors_of(session, product.id)}
-    check_line(SpecLine.model_validate(data), product.boundary, catalogue(), custom)
+    supplier factors (their units by code, read here unless given); raises InputError naming
+    the field (or pydantic's ValidationError)."""
+    if custom_units is None:
+        custom_units = _custom_units(session, product)
+    check_line(SpecLine.model_validate(data), product.boundary, catalogue(), custom_units)
+
+
+def _custom_units(session: Session, product: Product) -> dict[str, str]:
+    return {f.code: f.unit for f in factors_of(session, product.id)}
 
 
 def _next_position(session: Session, product_id: int) -> int:
@@ -236,7 +243,7 @@ def save_line(session: Session, actor, product: Product, data: dict, *,
         for key, value in fields.items():
             setattr(line, key, value)
     session.add(line)
-    _touch(session, product)
+    session.flush()
     record(session, actor=actor, action=action, obj=line,
            organisation_id=product.organisation_id, before=before, after=snapshot(line))
     return line
@@ -260,8 +267,9 @@ def replace_lines(session: Session, actor, product: Product, lines: list[dict], 
     for data in factors:
         session.add(SupplierFactor(product_id=product.id, **data))
     session.flush()
+    custom_units = _custom_units(session, product)
     for data in lines:  # checked by the import already; again now that the product is locked
-        check_line_data(session, product, data)
+        check_line_data(session, product, data, custom_units)
     removed = [] if append else lines_of(session, product.id)
     for line in removed:
         session.delete(line)
@@ -269,7 +277,6 @@ def replace_lines(session: Session, actor, product: Product, lines: list[dict], 
     start = _next_position(session, product.id) + 1
     for offset, data in enumerate(lines):
         session.add(Line(product_id=product.id, position=start + offset, **line_fields(data)))
-    _touch(session, product)
     session.flush()
     record(session, actor=actor, action="product.import_lines", obj=product,
            before={"lines": [spec_line(l) for l in removed]} if removed else None,
@@ -304,7 +311,7 @@ def save_factor(session: Session, actor, product: Product, data: dict, *,
                    factor.lock_version if lock_version is None else lock_version)
         users = [l for l in lines_of(session, product.id)
                  if l.kind == "factor" and l.reference == factor.code]
-        _check_unit_fits(product, users, fields["unit"])
+        _check_unit_fits(session, product, users, fields["unit"])
         for line in users:
             if line.reference != fields["code"]:
                 line_before = snapshot(line)
@@ -323,12 +330,10 @@ def save_factor(session: Session, actor, product: Product, data: dict, *,
     return factor
 
 
-def _check_unit_fits(product: Product, lines: list[Line], unit: str) -> None:
-    custom = {line.reference: unit for line in lines}
+def _check_unit_fits(session: Session, product: Product, lines: list[Line], unit: str) -> None:
     for line in lines:
         try:
-            check_line(SpecLine.model_validate(spec_line(line)), product.boundary, catalogue(),
-                       custom)
+            check_line_data(session, product, spec_line(line), {line.reference: unit})
         except InputError as problem:
             raise InputError(f"line '{line.name}' uses this factor in '{line.unit}', which "
                              f"cannot be converted to '{unit}'", code="factor_unit_in_use",

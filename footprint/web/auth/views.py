@@ -8,7 +8,7 @@ from ... import db
 from ...accounts import operations
 from ..extensions import LANGUAGES, limiter
 from . import bp
-from ..labels import error_message, show_on_form
+from ..labels import show_on_form
 from .forms import ChangePasswordForm, LoginForm, SignupForm
 
 

@@ -32,6 +32,14 @@ def _posted_lock_version(current: int) -> int:
     return posted if 0 < posted <= MAX_KEY else -1
 
 
+def _refused_as_stale(error: ChangedMeanwhile, model, object_id: int) -> int:
+    """Nothing is saved; the form is shown again with what was typed, the message, and the
+    lock_version saved meanwhile, so that saving again is a deliberate overwrite."""
+    db.session().rollback()
+    flash(error_message(error), "error")
+    return db.session().get(model, object_id).lock_version
+
+
 def _product_form(product=None) -> ProductForm:
     sites = sites_of(db.session(), current_user.organisation_id)
     form = ProductForm(obj=product, sites=sites)
@@ -85,9 +93,7 @@ def edit(product_id: int):
             operations.update_product(db.session(), current_user, product, _product_data(form),
                                       lock_version=_posted_lock_version(product.lock_version))
         except ChangedMeanwhile as error:
-            db.session().rollback()
-            flash(error_message(error), "error")
-            lock_version = db.session().get(Product, product_id).lock_version
+            lock_version = _refused_as_stale(error, Product, product_id)
         except InputError as error:
             db.session().rollback()
             show_on_form(form, error)
@@ -172,9 +178,7 @@ def _line_view(product: Product, line: Line | None):
                 db.session(), current_user, product, form.spec_line(), line=line,
                 lock_version=_posted_lock_version(line.lock_version) if line else None)
         except ChangedMeanwhile as error:
-            db.session().rollback()
-            flash(error_message(error), "error")
-            lock_version = db.session().get(Line, line.id).lock_version
+            lock_version = _refused_as_stale(error, Line, line.id)
         except InputError as error:
             db.session().rollback()
             show_on_form(form, error, fallback=form.amount)
@@ -227,9 +231,7 @@ def _factor_view(product: Product, factor: SupplierFactor | None):
                 {key: getattr(form, key).data for key in FACTOR_FIELDS}, factor=factor,
                 lock_version=_posted_lock_version(factor.lock_version) if factor else None)
         except ChangedMeanwhile as error:
-            db.session().rollback()
-            flash(error_message(error), "error")
-            lock_version = db.session().get(SupplierFactor, factor.id).lock_version
+            lock_version = _refused_as_stale(error, SupplierFactor, factor.id)
         except InputError as error:
             db.session().rollback()
             show_on_form(form, error)

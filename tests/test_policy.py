@@ -109,10 +109,10 @@ def applied(world):
     for name in ("a", "b"):
         application = certs.create_draft(session, users[name], criteria=criteria,
                                          product=objects[name]["product"])
-        certs.save_draft(session, users[name], application, answers={},
+        certs.save_draft(session, users[name], application, criteria=criteria, answers={},
                          assessment_id=objects[name]["assessment"].id)
         applications[name] = application
-    certs.submit(session, users["a"], applications["a"])
+    certs.submit(session, users["a"], applications["a"], criteria=criteria)
     certs.take(session, users["cert"], applications["a"])
     finding = findings.raise_finding(session, users["cert"], applications["a"],
                                      criteria=criteria, item_id=criteria.items[0].id,

@@ -96,6 +96,8 @@ class Item(_Strict):
     formula: Optional[Formula] = None
     unconfirmed: Union[bool, list[str]] = False
     note: str = ""
+    # The applicant must attach a document (a permit, a report): a pre-check on submission.
+    evidence_required: bool = False
 
     def unconfirmed_fields(self) -> dict[str, object]:
         """The unconfirmed values of this item, by field ("requirement" for a non-numeric one)."""
@@ -126,6 +128,9 @@ class Criteria(_Strict):
     product_category: str = ""  # green-design: the category specification's product
     functional_unit: str = ""  # green-design: what assessment-filled values are per
     requires_assessment: bool = False  # green-design: no qualification without an LCA
+    # The item whose value is the share of the result left out by the cut-off, in %: a
+    # pre-check on submission looks at it.
+    excluded_share_item: Optional[str] = None
     unconfirmed: Union[bool, list[str]] = False
     note: str = ""
     total: Total
@@ -287,7 +292,20 @@ def check(criteria: Criteria, display: str) -> list[InputError]:
         _check_item(item, method, where, problem)
         _check_unconfirmed(item, where, problem)
     _check_total(criteria, categories, problem)
+    _check_excluded_share(criteria, problem)
     return errors
+
+
+def _check_excluded_share(criteria: Criteria, problem) -> None:
+    key = criteria.excluded_share_item
+    if key is None:
+        return
+    item = next((i for i in criteria.items if i.id == key), None)
+    if item is None:
+        problem("", "excluded_share_item", f"unknown item '{key}'", "unknown_item", item=key)
+    elif item.unit != "%":
+        problem(f"item {key}", "unit", "must be % (it is the excluded share)",
+                "excluded_share_unit")
 
 
 def _check_item(item: Item, method: str, where: str, problem) -> None:

@@ -69,6 +69,11 @@ class Application(SQLModel, table=True):
     assessment_id: Optional[int] = Field(default=None, foreign_key="assessments.id",
                                          index=True)
     answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    site_year: Optional[int] = None  # green factory: the year of annual site data judged
+    # Stored on submission (ScoreSheet.to_dict() and the pre-check reasons), so that what the
+    # certifiers judged stays what the applicant saw, whatever changes in the code later.
+    score_sheet: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    prechecks: Optional[list] = Field(default=None, sa_column=Column(JSON, nullable=True))
     state: str = Field(default=ApplicationState.DRAFT, max_length=30, index=True)
     version: int = 1
     # Unique: a version is resubmitted at most once, so the versions form one chain.

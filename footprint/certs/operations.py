@@ -8,6 +8,8 @@ Findings are in findings.py.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import Session, select
 
 from ..accounts.models import Site
@@ -18,10 +20,14 @@ from ..errors import InputError, Location
 from ..products.models import Product
 from ..products.operations import _take_lock
 from ..timeutil import utcnow
+from . import scoring
 from .criteria import Criteria
+from .dossier import gather
 from .models import (Application, ApplicationState as S, Finding, FindingKind, FindingState,
                      Scheme)
 from .workflow import check, refuse
+
+FIRST_SITE_YEAR = 2000
 
 
 # --- reads -------------------------------------------------------------------------------------
@@ -30,6 +36,30 @@ def applications_of(session: Session, organisation_id: int) -> list[Application]
     return list(session.exec(select(Application)
                              .where(Application.organisation_id == organisation_id)
                              .order_by(Application.id)))
+
+
+OPEN_STATES = (S.SUBMITTED, S.IN_EVALUATION, S.CHANGES_REQUESTED, S.DECISION_PENDING)
+
+
+def queue(session: Session, certifier, *, scheme: str | None = None, state: str | None = None,
+          older_than_days: int | None = None, mine: bool = False) -> list[Application]:
+    """The applications a certifier may handle: submitted, of other organisations, the latest
+    version of each; open ones unless a state is asked for. Oldest submission first."""
+    query = select(Application).where(
+        Application.submitted_dt.is_not(None),
+        Application.organisation_id != certifier.organisation_id,
+        Application.state != S.SUPERSEDED)
+    query = query.where(Application.state == state) if state else query.where(
+        Application.state.in_(OPEN_STATES))
+    if scheme:
+        query = query.where(Application.scheme == scheme)
+    if older_than_days is not None:
+        query = query.where(Application.submitted_dt
+                            <= utcnow() - timedelta(days=older_than_days))
+    if mine:
+        query = query.where((Application.evaluator_id == certifier.id)
+                            | (Application.decider_id == certifier.id))
+    return list(session.exec(query.order_by(Application.submitted_dt, Application.id)))
 
 
 def versions(session: Session, application: Application) -> list[Application]:
@@ -96,17 +126,41 @@ def _checked_assessment(session: Session, application: Application,
     return assessment.id
 
 
-def _checked_answers(answers) -> dict:
+def _checked_answers(answers, criteria: Criteria) -> dict:
+    """The answers as given, once scoring can read every one (else AnswerError naming the item
+    and field): a draft never stores what its score sheet could not be computed from."""
     if not isinstance(answers, dict):
         raise InputError("answers must be a mapping of item id to answer",
                          code="answers_not_a_mapping", location=Location(field="answers"))
+    scoring.read_answers(criteria, answers)
     return answers
+
+
+def _checked_year(year: int | None) -> int | None:
+    if year is not None and not FIRST_SITE_YEAR <= year <= utcnow().year:
+        raise InputError(f"a year from {FIRST_SITE_YEAR} to this year", code="year_out_of_range",
+                         location=Location(field="site_year"), first=FIRST_SITE_YEAR)
+    return year
+
+
+def _evaluate(session: Session, application: Application, criteria: Criteria) -> dict:
+    """The score sheet and pre-checks stored with a submission (fields of the application)."""
+    if criteria.key != application.criteria_key:
+        raise InputError("these are not the criteria of this application",
+                         code="other_criteria", location=Location(field="criteria"))
+    if not Scheme(application.scheme).is_product_scheme and application.site_year is None:
+        raise refuse("site_year_required", "choose the year of site data to be judged on")
+    sheet, found, error = gather(session, application, criteria).evaluated()
+    if error is not None:
+        raise error
+    return {"score_sheet": sheet, "prechecks": found}
 
 
 # --- applicant: draft, submit, resubmit, withdraw ----------------------------------------------
 
 def create_draft(session: Session, actor, *, criteria: Criteria, product: Product | None = None,
-                 site: Site | None = None, answers: dict | None = None) -> Application:
+                 site: Site | None = None, site_year: int | None = None,
+                 answers: dict | None = None) -> Application:
     """A draft for the actor's organisation, judged against `criteria` (its key and version are
     kept). Product schemes need a product of the organisation, green factory a site."""
     if actor is None or actor.role != Role.APPLICANT or not actor.is_enabled:
@@ -125,7 +179,8 @@ def create_draft(session: Session, actor, *, criteria: Criteria, product: Produc
         organisation_id=actor.organisation_id, scheme=scheme, criteria_key=criteria.key,
         criteria_version=criteria.version, product_id=product.id if product else None,
         site_id=site.id if site else (product.site_id if product else None),
-        answers=_checked_answers(answers or {}), state=S.DRAFT)
+        site_year=_checked_year(site_year), answers=_checked_answers(answers or {}, criteria),
+        state=S.DRAFT)
     session.add(application)
     session.flush()
     record(session, actor=actor, action="application.create", obj=application,
@@ -133,35 +188,39 @@ def create_draft(session: Session, actor, *, criteria: Criteria, product: Produc
     return application
 
 
-def save_draft(session: Session, actor, application: Application, *, answers: dict,
-               assessment_id: int | None = None, lock_version: int | None = None) -> Application:
-    """Change a draft's answers and the stored assessment it points at."""
+def save_draft(session: Session, actor, application: Application, *, criteria: Criteria,
+               answers: dict, assessment_id: int | None = None, site_year: int | None = None,
+               lock_version: int | None = None) -> Application:
+    """Change a draft's answers, the stored assessment and the year of site data."""
     check("save_draft", actor, application)
-    fields = {"answers": _checked_answers(answers),
-              "assessment_id": _checked_assessment(session, application, assessment_id)}
+    fields = {"answers": _checked_answers(answers, criteria),
+              "assessment_id": _checked_assessment(session, application, assessment_id),
+              "site_year": _checked_year(site_year)}
     return _move(session, actor, application, "application.save", S.DRAFT, lock_version,
                  **fields)
 
 
-def submit(session: Session, actor, application: Application, *,
+def submit(session: Session, actor, application: Application, *, criteria: Criteria,
            lock_version: int | None = None) -> Application:
-    """Freeze the draft: from now on its assessment and answers never change."""
+    """Freeze the draft: from now on its assessment and answers never change. The score sheet
+    and the pre-checks are computed now and stored with it."""
     check("submit", actor, application)
     if Scheme(application.scheme).is_product_scheme and application.assessment_id is None:
         raise refuse("assessment_required", "a product scheme needs a stored assessment: "
                      "calculate the product and choose the assessment")
     return _move(session, actor, application, "application.submit", S.SUBMITTED, lock_version,
-                 submitted_dt=utcnow())
+                 submitted_dt=utcnow(), **_evaluate(session, application, criteria))
 
 
-def resubmit(session: Session, actor, application: Application, *,
+def resubmit(session: Session, actor, application: Application, *, criteria: Criteria,
              answers: dict | None = None, assessment_id: int | None = None,
              lock_version: int | None = None) -> Application:
     """After changes were requested: a new version (answers and assessment as given, else as
     before) goes straight back to the same evaluator; the old one is kept, superseded."""
     check("resubmit", actor, application)
     before = snapshot(application)
-    new_answers = application.answers if answers is None else _checked_answers(answers)
+    new_answers = (application.answers if answers is None
+                   else _checked_answers(answers, criteria))
     new_assessment = (application.assessment_id if assessment_id is None
                       else _checked_assessment(session, application, assessment_id))
     _lock(session, application, lock_version)
@@ -172,10 +231,13 @@ def resubmit(session: Session, actor, application: Application, *,
         organisation_id=application.organisation_id, scheme=application.scheme,
         criteria_key=application.criteria_key, criteria_version=application.criteria_version,
         product_id=application.product_id, site_id=application.site_id,
+        site_year=application.site_year,
         assessment_id=new_assessment, answers=new_answers, state=S.IN_EVALUATION,
         version=application.version + 1, previous_id=application.id,
         evaluator_id=application.evaluator_id, created_dt=now, updated_dt=now,
         submitted_dt=now)
+    for key, value in _evaluate(session, newer, criteria).items():
+        setattr(newer, key, value)
     session.add(newer)
     session.flush()
     # One event for the one transition: the old version before and after, and the new one.

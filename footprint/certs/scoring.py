@@ -38,7 +38,7 @@ class AnswerError(InputError):
 
 def score(criteria: Criteria, answers: dict, site_data: dict | None = None,
           assessment: dict | None = None) -> ScoreSheet:
-    given = _read_answers(criteria, answers or {})
+    given = read_answers(criteria, answers or {})
     site = annual_data.check(site_data) if site_data is not None else {}
     items = tuple(_score_item(item, criteria, given.get(item.id, {}), site, assessment)
                   for item in criteria.items)
@@ -63,7 +63,7 @@ def score(criteria: Criteria, answers: dict, site_data: dict | None = None,
 
 # --- answers -------------------------------------------------------------------------------------
 
-def _read_answers(criteria: Criteria, answers: dict) -> dict[str, dict]:
+def read_answers(criteria: Criteria, answers: dict) -> dict[str, dict]:
     """A checked copy of the answers: {item id: {answer, value, comment}}."""
     if not isinstance(answers, dict):
         raise AnswerError("must be a mapping of item id to answer", code="not_a_mapping",

@@ -36,6 +36,24 @@ MESSAGES = {
     "benchmark_failed": "indicator {item} does not meet its benchmark",
     "no_assessment": "no LCA assessment: the scheme qualifies a product only with one",
     "below_pass_score": "total {total:.4g} is below the pass score {pass_score:g}",
+    # pre-checks on submission (prechecks.py)
+    "answer_missing": "item {item}: no answer",
+    "value_missing": "item {item}: no value",
+    "annual_data_missing": "item {item}: annual site data missing ({fields})",
+    "evidence_missing": "item {item}: no evidence attached, and the item asks for it",
+    "excluded_share_missing": "item {item}: the excluded share of the result is not given",
+    "excluded_share_high": "item {item}: the cut-off leaves out {value:g} % of the result "
+                           "(more than {limit:g} %)",
+    "functional_unit_missing": "the assessment states no functional unit",
+    "boundary_missing": "the assessment states no system boundary",
+    "line_zero_amount": "line {line} ({name}) has an amount of zero",
+    "line_dominates": "line {line} ({name}) carries {percent:g} % of the total: check its "
+                      "amount and unit",
+    "supplier_factor_without_source": "supplier factor {code} names no source",
+    "factor_old": "factor row {code} (lines {lines}) dates from {year}, more than {max_age} "
+                  "years before the assessment",
+    "factor_to_recheck": "factor row {code} (lines {lines}) is a transcription ({confidence}): "
+                         "re-check it against its source",
     "functional_unit_differs": "the assessment is per '{assessment}', the criteria per "
                                "'{criteria}': check the values are comparable",
 }

@@ -24,6 +24,8 @@ def index():
             return redirect(url_for("products.index"))
         if current_user.role == Role.ADMIN:
             return redirect(url_for("admin.users"))
+        if current_user.role == Role.CERTIFIER:
+            return redirect(url_for("applications.index"))
     return render_template("index.html")
 
 
@@ -60,6 +62,7 @@ def _conflict(error):
 
 def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
+    from .applications import bp as applications_bp
     from .assessments import bp as assessments_bp
     from .auth import bp as auth_bp
     from .factors import bp as factors_bp
@@ -70,7 +73,8 @@ def register_blueprints(app: Flask) -> None:
     init_extensions(app)
     init_security(app)
     init_filters(app)
-    for blueprint in (main, auth_bp, sites_bp, products_bp, factors_bp, assessments_bp, admin_bp):
+    for blueprint in (main, auth_bp, sites_bp, products_bp, factors_bp, assessments_bp, admin_bp,
+                      applications_bp):
         app.register_blueprint(blueprint)
     for code in (400, 403, 404, 405, 409, 413, 429, 500):
         app.register_error_handler(code, _error(code))

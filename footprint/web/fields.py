@@ -1,8 +1,10 @@
 """Form fields that read numbers the way footprint.lca.numbers says (one numeric policy)."""
 from __future__ import annotations
 
+from flask import request
 from wtforms import StringField
 
+from ..accounts.models import MAX_KEY
 from ..lca import numbers
 from .labels import number_message
 
@@ -46,3 +48,13 @@ def plain(value) -> str:
     if value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     return repr(value)
+
+
+def posted_lock_version(current: int) -> int:
+    """The lock_version the form was loaded with (the current one if the form has none); a
+    value no row can have counts as stale (-1), so the save is refused as changed meanwhile."""
+    try:
+        posted = int(request.form.get("lock_version", current))
+    except ValueError:
+        return -1
+    return posted if 0 < posted <= MAX_KEY else -1

@@ -132,11 +132,11 @@ def in_state(w, state: str) -> tuple[Application, Finding | None]:
     an answered minor finding (so that every finding transition has something to work on)."""
     s, u = w["session"], w["users"]
     application = ops.create_draft(s, u["applicant"], criteria=PCF, product=w["product"])
-    ops.save_draft(s, u["applicant"], application, answers={ITEM: {"answer": "yes"}},
+    ops.save_draft(s, u["applicant"], application, criteria=PCF, answers={ITEM: {"answer": "yes"}},
                    assessment_id=w["assessments"][0].id)
     finding = None
     if state != "draft":
-        ops.submit(s, u["applicant"], application)
+        ops.submit(s, u["applicant"], application, criteria=PCF)
     if state not in ("draft", "submitted"):
         ops.take(s, u["evaluator"], application)
         finding = findings.raise_finding(s, u["evaluator"], application, criteria=PCF,
@@ -146,7 +146,7 @@ def in_state(w, state: str) -> tuple[Application, Finding | None]:
     if state in ("changes_requested", "superseded"):
         ops.request_changes(s, u["evaluator"], application)
     if state == "superseded":
-        ops.resubmit(s, u["applicant"], application)
+        ops.resubmit(s, u["applicant"], application, criteria=PCF)
     if state in ("decision_pending", "approved", "rejected"):
         ops.complete_evaluation(s, u["evaluator"], application)
     if state in ("approved", "rejected"):
@@ -161,12 +161,12 @@ def in_state(w, state: str) -> tuple[Application, Finding | None]:
 def attempt(w, transition: str, actor, application: Application, finding: Finding | None):
     s = w["session"]
     calls = {
-        "save_draft": lambda: ops.save_draft(s, actor, application, answers={},
+        "save_draft": lambda: ops.save_draft(s, actor, application, criteria=PCF, answers={},
                                              assessment_id=w["assessments"][1].id),
-        "submit": lambda: ops.submit(s, actor, application),
+        "submit": lambda: ops.submit(s, actor, application, criteria=PCF),
         "take": lambda: ops.take(s, actor, application),
         "request_changes": lambda: ops.request_changes(s, actor, application),
-        "resubmit": lambda: ops.resubmit(s, actor, application, answers={}),
+        "resubmit": lambda: ops.resubmit(s, actor, application, criteria=PCF, answers={}),
         "complete_evaluation": lambda: ops.complete_evaluation(s, actor, application),
         "approve": lambda: ops.decide(s, actor, application, approve=True, reason="meets all"),
         "reject": lambda: ops.decide(s, actor, application, approve=False, reason="fails"),
@@ -337,7 +337,7 @@ def test_a_resubmission_is_a_new_version_and_the_old_one_stays(world):
     s, u = world["session"], world["users"]
     first, finding = in_state(world, "changes_requested")
     first_answers, first_assessment = dict(first.answers), first.assessment_id
-    second = ops.resubmit(s, u["applicant"], first, answers={ITEM: {"answer": "no"}},
+    second = ops.resubmit(s, u["applicant"], first, criteria=PCF, answers={ITEM: {"answer": "no"}},
                           assessment_id=world["assessments"][1].id)
     s.commit()
     assert (first.state, first.answers, first.assessment_id, first.version) == (
@@ -352,7 +352,7 @@ def test_a_resubmission_is_a_new_version_and_the_old_one_stays(world):
     assert ops.findings_of(s, second) == [finding]
     findings.close_finding(s, u["evaluator"], finding)
     with pytest.raises(NotAllowed) as refused:
-        ops.resubmit(s, u["applicant"], first)
+        ops.resubmit(s, u["applicant"], first, criteria=PCF)
     assert refused.value.code == "wrong_state"
     (event,) = [e for e in events_of(s, "application", second.id)
                 if e.action == "application.resubmit"]
@@ -366,10 +366,11 @@ def test_a_product_scheme_cannot_be_submitted_without_an_assessment(world):
     s, u = world["session"], world["users"]
     application = ops.create_draft(s, u["applicant"], criteria=PCF, product=world["product"])
     with pytest.raises(NotAllowed) as refused:
-        ops.submit(s, u["applicant"], application)
+        ops.submit(s, u["applicant"], application, criteria=PCF)
     assert refused.value.code == "assessment_required"
-    factory = ops.create_draft(s, u["applicant"], criteria=FACTORY, site=world["site"])
-    ops.submit(s, u["applicant"], factory)
+    factory = ops.create_draft(s, u["applicant"], criteria=FACTORY, site=world["site"],
+                               site_year=2024)
+    ops.submit(s, u["applicant"], factory, criteria=FACTORY)
     assert (factory.scheme, factory.state, factory.criteria_key) == (
         "green-factory", "submitted", FACTORY.key)
 
@@ -390,7 +391,7 @@ def test_drafts_are_made_by_applicants_for_their_own_organisation(world):
                                     data={"name": "q", "boundary": "cradle-to-gate"})
     application = ops.create_draft(s, u["applicant"], criteria=PCF, product=world["product"])
     with pytest.raises(InputError) as foreign:
-        ops.save_draft(s, u["applicant"], application, answers={},
+        ops.save_draft(s, u["applicant"], application, criteria=PCF, answers={},
                        assessment_id=assessment_of(s, u["stranger"], other).id)
     assert foreign.value.code == "assessment_of_other_product"
 

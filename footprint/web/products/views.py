@@ -6,7 +6,7 @@ from pydantic import ValidationError
 
 from ... import db
 from ...access import Action
-from ...accounts.models import MAX_KEY, Site
+from ...accounts.models import Site
 from ...accounts.operations import sites_of
 from ...accounts.roles import Role
 from ...assessments.operations import assessments_of, is_current
@@ -17,19 +17,10 @@ from ...products import operations
 from ...products.models import Line, Product, SupplierFactor
 from ...products.specs import FACTOR_FIELDS, spec_line
 from ..access import load, load_child, role_required
+from ..fields import posted_lock_version
 from ..labels import error_message, pydantic_message, show_on_form
 from . import bp
 from .forms import LineForm, ProductForm, SupplierFactorForm
-
-
-def _posted_lock_version(current: int) -> int:
-    """The lock_version the form was loaded with (the current one if the form has none); a
-    value no row can have counts as stale (-1), so the save is refused as changed meanwhile."""
-    try:
-        posted = int(request.form.get("lock_version", current))
-    except ValueError:
-        return -1
-    return posted if 0 < posted <= MAX_KEY else -1
 
 
 def _refused_as_stale(error: ChangedMeanwhile, model, object_id: int) -> int:
@@ -91,7 +82,7 @@ def edit(product_id: int):
     if form.validate_on_submit():
         try:
             operations.update_product(db.session(), current_user, product, _product_data(form),
-                                      lock_version=_posted_lock_version(product.lock_version))
+                                      lock_version=posted_lock_version(product.lock_version))
         except ChangedMeanwhile as error:
             lock_version = _refused_as_stale(error, Product, product_id)
         except InputError as error:
@@ -176,7 +167,7 @@ def _line_view(product: Product, line: Line | None):
         try:
             line = operations.save_line(
                 db.session(), current_user, product, form.spec_line(), line=line,
-                lock_version=_posted_lock_version(line.lock_version) if line else None)
+                lock_version=posted_lock_version(line.lock_version) if line else None)
         except ChangedMeanwhile as error:
             lock_version = _refused_as_stale(error, Line, line.id)
         except InputError as error:
@@ -229,7 +220,7 @@ def _factor_view(product: Product, factor: SupplierFactor | None):
             operations.save_factor(
                 db.session(), current_user, product,
                 {key: getattr(form, key).data for key in FACTOR_FIELDS}, factor=factor,
-                lock_version=_posted_lock_version(factor.lock_version) if factor else None)
+                lock_version=posted_lock_version(factor.lock_version) if factor else None)
         except ChangedMeanwhile as error:
             lock_version = _refused_as_stale(error, SupplierFactor, factor.id)
         except InputError as error:

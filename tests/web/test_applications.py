@@ -58,7 +58,7 @@ def submit(client, application_id: int, answers: dict | None = None):
     data = {"assessment_id": 1, "lock_version": stored(client.application,
                                                         application_id).lock_version,
             "submit": "1", **(answers or {"FU-1__answer": "yes"})}
-    return client.post(f"/applications/{application_id}", data=data)
+    return client.post(f"/applications/{application_id}/answers", data=data)
 
 
 def test_a_draft_is_made_from_the_criteria_and_saved(app, client, calculated):
@@ -69,7 +69,7 @@ def test_a_draft_is_made_from_the_criteria_and_saved(app, client, calculated):
     # one answer, value (where the item has a unit) and comment per item of the criteria file
     assert 'name="FU-1__answer"' in body(page) and 'name="CO-2__value"' in body(page)
     assert 'name="FU-1__value"' not in body(page)  # FU-1 has no unit: nothing to measure
-    saved = client.post(f"/applications/{application_id}", data={
+    saved = client.post(f"/applications/{application_id}/answers", data={
         "assessment_id": 1, "FU-1__answer": "yes",
         "CO-2__answer": "yes", "CO-2__value": "1.5", "FU-1__comment": "<b>see report</b>"})
     assert saved.status_code == 302
@@ -83,7 +83,7 @@ def test_a_draft_is_made_from_the_criteria_and_saved(app, client, calculated):
 
 def test_a_bad_value_is_refused_beside_its_item_and_nothing_is_saved(app, client, calculated):
     application_id = new_pcf_application(client)
-    response = client.post(f"/applications/{application_id}", data={
+    response = client.post(f"/applications/{application_id}/answers", data={
         "assessment_id": 1, "FU-1__answer": "yes", "CO-2__value": "abc"})
     assert response.status_code == 422
     row = re.search(r'id="item-CO-2".*?</tr>', body(response), re.S).group(0)
@@ -110,7 +110,7 @@ def test_submission_stores_the_score_sheet_and_the_pre_checks(app, client, calcu
     assert "leaves out 8 % of the result" in body(page)
     # frozen: the answers form is gone and a late save is refused
     assert 'name="FU-1__answer"' not in body(page)
-    assert client.post(f"/applications/{application_id}", data={
+    assert client.post(f"/applications/{application_id}/answers", data={
         "FU-1__answer": "no"}).status_code == 403
 
 
@@ -153,7 +153,7 @@ def test_the_whole_path_to_an_independent_decision(app, client, calculated, cert
                           data={}).status_code == 302
     assert client.post("/applications/findings/1/answer", data={
         "answer": "Metered data attached"}).status_code == 302
-    resubmitted = client.post(f"/applications/{application_id}", data={
+    resubmitted = client.post(f"/applications/{application_id}/answers", data={
         "assessment_id": 1, "resubmit": "1", "FU-1__answer": "yes",
         "DS-1__answer": "yes"})
     assert resubmitted.status_code == 302
@@ -226,7 +226,7 @@ def test_a_green_factory_application_needs_its_year_of_site_data(app, client, ap
     response = client.post("/applications/new", data={"criteria_key": FACTORY_KEY,
                                                       "product_id": 0, "site_id": 1})
     application_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    refused = client.post(f"/applications/{application_id}", data={
+    refused = client.post(f"/applications/{application_id}/answers", data={
         "submit": "1"}, follow_redirects=True)
     assert any("year of site data" in m for m in flashed(refused))
     assert stored(app, application_id).state == "draft"

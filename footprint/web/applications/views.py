@@ -246,7 +246,7 @@ def _users(application: Application, findings: list[Finding]) -> dict:
 
 # --- applicant: save, submit, resubmit, withdraw -------------------------------------------------
 
-@bp.post("/<int:application_id>")
+@bp.post("/<int:application_id>/answers")
 @role_required(Role.APPLICANT)
 def save(application_id: int):
     """Save the draft's answers; with `submit` (or, when changes were requested, `resubmit`)

@@ -208,3 +208,27 @@ def audit_verify(expect_head: str | None):
     click.echo(f"audit chain broken at event {check.broken_id}: {check.reason} "
                f"({check.count} events before it are intact)", err=True)
     sys.exit(1)
+
+
+@cli.group()
+def findings():
+    """Findings raised on applications for certification."""
+
+
+@findings.command("escalate")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date to judge overdue against (default: today, UTC).")
+def findings_escalate(today):
+    """Make every overdue, unanswered minor nonconformity major (run daily, e.g. from cron)."""
+    from . import create_app, db
+    from .certs.findings import escalate_overdue
+    from .timeutil import utcnow
+
+    app = create_app()
+    with app.app_context():
+        session = db.session()
+        escalated = escalate_overdue(session, (today or utcnow()).date())
+        session.commit()
+    click.echo(f"{len(escalated)} overdue minor finding(s) made major"
+               + "".join(f"\n  finding {f.id} (application {f.application_id}, item "
+                         f"{f.item_id})" for f in escalated))

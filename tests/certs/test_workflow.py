@@ -458,3 +458,26 @@ def test_two_certifiers_deciding_in_parallel_threads_one_wins(world, app):
     assert len(decisions) == 1
     assert s.get(Application, application.id).state == decisions[0].after["state"]
     assert verify_database(s).intact
+
+
+def test_the_escalate_command_runs_the_daily_escalation(world, app, monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from footprint.cli import cli
+
+    s, u = world["session"], world["users"]
+    application, _ = in_state(world, "in_evaluation")
+    minor = findings.raise_finding(s, u["evaluator"], application, criteria=PCF, item_id=ITEM,
+                                   kind="minor", text="t", due_date=date(2030, 1, 1))
+    s.commit()
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    monkeypatch.setenv("FOOTPRINT_INSTANCE_PATH", str(tmp_path / "cli"))
+    before = CliRunner().invoke(cli, ["findings", "escalate", "--today", "2030-01-01"],
+                                catch_exceptions=False)
+    assert before.output.startswith("0 overdue")  # due that day: not overdue yet
+    after = CliRunner().invoke(cli, ["findings", "escalate", "--today", "2030-01-02"],
+                               catch_exceptions=False)
+    assert after.exit_code == 0 and after.output.startswith("1 overdue")
+    assert f"finding {minor.id} (application {application.id}, item {ITEM})" in after.output
+    s.expire_all()
+    assert s.get(Finding, minor.id).kind == "major"

@@ -125,6 +125,10 @@ CASES = [
     (broken(TOTAL={"method": "sum_of_points", "out_of": 12}),
      "total.out_of: the category weights add up to 10, not 12", "weights_do_not_sum"),
     (broken(VERSION=None), "version: is required", "missing"),
+    (broken(EXCLUDED_SHARE_ITEM="X-9"), "excluded_share_item: unknown item 'X-9'",
+     "unknown_item"),
+    (broken(EXCLUDED_SHARE_ITEM="E-3"), "item E-3.unit: must be % (it is the excluded share)",
+     "excluded_share_unit"),
     (broken(SCHEME="green-roof"), "scheme: Input should be", "literal_error"),
 ]
 

@@ -19,6 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -40,7 +41,7 @@ WEB_UPLOAD = "web upload"  # how a published text is named in its error messages
 _CATALOGUE_LOCK = 0x46504354  # any constant: serialises keep and publish on PostgreSQL
 
 
-class Origin:
+class Origin(StrEnum):
     FILE = "file"  # a file under datasets/criteria/, stored when an application first used it
     WEB = "web"  # published by an admin from the web
 

@@ -192,16 +192,27 @@ def load_criteria(path: Path | str) -> Criteria:
     path = Path(path)
     display = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CriteriaError([_problem(display, "", "", f"cannot be read: {exc}",
                                       "unreadable", detail=str(exc))]) from None
+    return criteria_from_text(text, display)
+
+
+def criteria_from_text(text: str, display: str) -> Criteria:
+    """Criteria from the YAML text of a file (or of a web upload, the same checks);
+    `display` names where the text comes from in every message."""
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
         why = getattr(exc, "problem", None) or "cannot be parsed"
         raise CriteriaError([_problem(display, where, "", f"not valid YAML: {why}",
                                       "not_yaml", detail=str(exc))]) from None
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise CriteriaError([_problem(display, "", "", "not valid YAML: nested too deeply",
+                                      "not_yaml", detail="nested too deeply")]) from None
     return parse_criteria(data, display)
 
 
@@ -217,9 +228,12 @@ def parse_criteria(data: object, display: str) -> Criteria:
         for error in exc.errors():
             path_text, field = _where(display, tuple(error["loc"]), data)
             message = _FRIENDLY.get(error["type"], error["msg"])
+            # pydantic's context (max_length, expected...) fills the translated message
+            context = {k: v for k, v in (error.get("ctx") or {}).items()
+                       if isinstance(v, (str, int, float))}
             errors.append(InputError(message, code=error["type"],
                                      location=Location(field=field, path=path_text),
-                                     file=display))
+                                     **context, file=display))
         raise CriteriaError(errors) from None
     errors = check(criteria, display)
     if errors:

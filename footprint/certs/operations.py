@@ -9,6 +9,7 @@ Findings are in findings.py.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -20,7 +21,8 @@ from ..errors import InputError, Location
 from ..products.models import Product
 from ..products.operations import _take_lock
 from ..timeutil import utcnow
-from . import scoring
+from ..config import CRITERIA_DIR
+from . import catalogue, scoring
 from .criteria import Criteria
 from .dossier import gather
 from .models import (Application, ApplicationState as S, Finding, FindingKind, FindingState,
@@ -160,9 +162,12 @@ def _evaluate(session: Session, application: Application, criteria: Criteria) ->
 
 def create_draft(session: Session, actor, *, criteria: Criteria, product: Product | None = None,
                  site: Site | None = None, site_year: int | None = None,
-                 answers: dict | None = None) -> Application:
-    """A draft for the actor's organisation, judged against `criteria` (its key and version are
-    kept). Product schemes need a product of the organisation, green factory a site."""
+                 answers: dict | None = None,
+                 criteria_dir: Path | str = CRITERIA_DIR) -> Application:
+    """A draft for the actor's organisation, judged against `criteria`: its key and version are
+    recorded, and the version itself is kept in the catalogue (from its file in criteria_dir),
+    so the application reads the same criteria for ever. Product schemes need a product of the
+    organisation, green factory a site."""
     if actor is None or actor.role != Role.APPLICANT or not actor.is_enabled:
         raise refuse("wrong_role", "only an applicant may apply", transition="create_draft")
     scheme = Scheme(criteria.scheme)
@@ -175,6 +180,7 @@ def create_draft(session: Session, actor, *, criteria: Criteria, product: Produc
     if not scheme.is_product_scheme and site is None:
         raise InputError("choose the site to certify", code="site_required",
                          location=Location(field="site_id"))
+    catalogue.keep(session, criteria, criteria_dir)
     application = Application(
         organisation_id=actor.organisation_id, scheme=scheme, criteria_key=criteria.key,
         criteria_version=criteria.version, product_id=product.id if product else None,

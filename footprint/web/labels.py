@@ -185,6 +185,16 @@ ERROR_MESSAGES = {
     "unknown_role": _l("unknown role"),
     "role_of_other_kind": _l("this organisation cannot have users of this role"),
     "organisation_id": _l("choose an organisation"),
+    "unknown_criteria": _l("no criteria version %(key)s"),
+    "criteria_file_changed": _l("the criteria file of %(key)s changed without a new version: "
+                                "give the changed file a new version"),
+    "criteria_too_large": _l("is larger than %(max_kb)s KB"),
+    "criteria_key_too_long": _l("scheme, product category and version together are longer "
+                                "than %(max)s characters"),
+    "criteria_version_exists": _l("version %(version)s of %(family)s exists: give the new "
+                                  "version another number"),
+    "criteria_version_not_newer": _l("version %(version)s does not come after the latest, "
+                                     "%(latest)s: give it a higher number"),
     "integrity_broken": _l("This assessment's stored content no longer matches its content "
                            "hash; it cannot be shown or exported."),
 }

@@ -1,4 +1,8 @@
-from flask import flash, redirect, render_template, url_for
+import re
+from io import BytesIO
+from itertools import groupby
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -8,10 +12,13 @@ from ...access import Action
 from ...accounts import operations
 from ...accounts.models import Organisation, User
 from ...accounts.roles import OrganisationKind, Role
+from ...certs import catalogue
+from ...certs.criteria import CriteriaError
+from ...errors import InputError
 from ..access import load, role_required
 from ..labels import error_message, show_on_form
 from . import bp
-from .forms import PasswordResetForm, StaffUserForm
+from .forms import PasswordResetForm, PublishCriteriaForm, StaffUserForm
 
 
 @bp.get("/users")
@@ -110,3 +117,62 @@ def _set_enabled(user_id: int, enabled: bool):
               _("Account %(email)s disabled; its sessions have ended.", email=user.email),
               "success")
     return redirect(url_for(".users"))
+
+
+# --- criteria versions ---------------------------------------------------------------------------
+
+@bp.get("/criteria")
+@role_required(Role.ADMIN)
+def criteria():
+    session = db.session()
+    entries = catalogue.versions(session, current_app.extensions["criteria"])
+    families = [(family, list(group)) for family, group in
+                groupby(entries, key=lambda e: catalogue.family_of(e.criteria))]
+    publisher_ids = {e.row.published_by_id for e in entries if e.row and e.row.published_by_id}
+    publishers = {u.id: u for u in session.exec(select(User).where(User.id.in_(publisher_ids)))}
+    return render_template("admin/criteria.html", families=families, publishers=publishers,
+                           applications=catalogue.applications_by_key(session))
+
+
+def _source_or_404(key: str) -> str:
+    try:
+        return catalogue.source_of(db.session(), key, current_app.config["CRITERIA_DIR"])
+    except catalogue.UnknownCriteria:
+        abort(404)
+
+
+@bp.get("/criteria/source")
+@role_required(Role.ADMIN)
+def criteria_source():
+    """A version's YAML as text: as stored, or its file's (the key must be a known one)."""
+    key = request.args.get("key", "")
+    source = _source_or_404(key)
+    filename = re.sub(r"[^A-Za-z0-9._-]+", "-", key) + ".yaml"
+    return send_file(BytesIO(source.encode("utf-8")), mimetype="text/plain",
+                     download_name=filename)
+
+
+@bp.route("/criteria/publish", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def publish_criteria():
+    session = db.session()
+    form = PublishCriteriaForm()
+    if request.method == "GET" and request.args.get("from"):
+        form.source.data = _source_or_404(request.args["from"])
+    problems: list[InputError] = []
+    text = form.criteria_text() if form.validate_on_submit() else None
+    if text is not None:
+        try:
+            row = catalogue.publish(session, current_user, text,
+                                    current_app.extensions["criteria"])
+        except InputError as error:
+            session.rollback()
+            problems = error.errors if isinstance(error, CriteriaError) else [error]
+            form.source.data = text  # an uploaded file's text too, to be corrected here
+        else:
+            session.commit()
+            flash(_("Criteria %(key)s published: new applications use it.", key=row.key),
+                  "success")
+            return redirect(url_for(".criteria"))
+    return render_template("admin/criteria_publish.html", form=form,
+                           problems=[(str(p.location), error_message(p)) for p in problems])

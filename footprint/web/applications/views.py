@@ -18,7 +18,7 @@ from ...accounts.operations import sites_of
 from ...accounts.roles import Role
 from ...assessments.operations import assessments_of
 from ...audit.models import AuditEvent
-from ...certs import annual_data, findings as finding_ops, operations
+from ...certs import annual_data, catalogue, findings as finding_ops, operations
 from ...certs.dossier import gather
 from ...certs.models import Application, ApplicationState as S, Finding, Scheme
 from ...errors import ChangedMeanwhile, FootprintError, InputError, NotAllowed
@@ -49,11 +49,13 @@ def _files() -> dict:
 
 
 def criteria_of(application: Application):
-    return _files()[application.criteria_key]
+    """The criteria version the application recorded (kept in the catalogue)."""
+    return catalogue.get(db.session(), application.criteria_key, _files())
 
 
 def available_criteria() -> list:
-    return sorted(_files().values(), key=lambda c: c.key)
+    """The latest version of each scheme's criteria, for a new application."""
+    return catalogue.available(db.session(), _files())
 
 
 # --- lists ---------------------------------------------------------------------------------------
@@ -117,6 +119,7 @@ def new():
         try:
             application = operations.create_draft(
                 session, current_user, criteria=chosen,
+                criteria_dir=current_app.config["CRITERIA_DIR"],
                 product=product if Scheme(chosen.scheme).is_product_scheme else None,
                 site=None if Scheme(chosen.scheme).is_product_scheme else site,
                 site_year=form.site_year.data)

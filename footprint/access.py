@@ -5,7 +5,8 @@
 - Certifiers see other organisations' work only once it is submitted to them for review (an
   application in any state after draft, with its findings, and the product, its lines and
   supplier factors, the site with its annual data and the stored assessment it points at), and
-  never their own organisation's. What they may do to an application is the workflow's (certs/workflow.py).
+  never their own organisation's. What they may do to an application is the workflow's
+  (certs/workflow.py).
 - Admins administer organisations and users; they do not edit applicants' data.
 """
 from __future__ import annotations

@@ -298,12 +298,13 @@ def save_site_year(session: Session, actor: User, site: Site, year: int, data: d
 
 def _create_site_year(session: Session, actor: User, site: Site, year: int,
                       data: dict[str, float]) -> SiteYear:
-    site_year = SiteYear(site_id=site.id, year=year, data=data)
+    site_id = site.id  # read now: after a failed flush, no attribute can be loaded
+    site_year = SiteYear(site_id=site_id, year=year, data=data)
     session.add(site_year)
     try:
         session.flush()
     except IntegrityError:  # another request entered this year between our read and insert
-        raise ChangedMeanwhile(f"the data of site {site.id} for {year} was entered meanwhile",
+        raise ChangedMeanwhile(f"the data of site {site_id} for {year} was entered meanwhile",
                                location=Location(field="lock_version")) from None
     record(session, actor=actor, action="site_year.create", obj=site_year,
            organisation_id=site.organisation_id, after=snapshot(site_year))

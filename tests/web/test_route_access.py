@@ -9,8 +9,9 @@ PUBLIC = {"main.index", "main.health", "main.favicon", "factors.index", "factors
 ANY_USER = {"auth.account", "auth.logout"}
 ADMIN = {"admin.users", "admin.new_user", "admin.reset_password", "admin.enable",
          "admin.disable"}
+# year: organisation A's site has annual data of that year (made in the test)
 IDS = {"product_id": 1, "site_id": 1, "line_id": 1, "factor_id": 1, "assessment_id": 1,
-       "user_id": 1, "fmt": "csv"}
+       "user_id": 1, "fmt": "csv", "year": 2024}
 
 
 def url_of(rule) -> str:
@@ -41,6 +42,7 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
         "code": "acme", "name": "A", "unit": "kg", "co2e_fossil": "1", "co2e_biogenic": "0",
         "co2e_land_use": "0", "water_m3": "0", "water_region": "GLO", "source": "s"})
     assert client.post("/products/1/calculate").status_code == 302
+    assert client.post("/sites/1/years/2024", data={"energy_tce": "150"}).status_code == 302
     clients = {"anonymous": app.test_client()}
     for role, email in (("other applicant", make_user("applicant")),
                         ("certifier", make_user("certifier")), ("admin", make_user("admin"))):
@@ -68,6 +70,7 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
     from sqlmodel import select
 
     from footprint import db
+    from footprint.accounts.models import SiteYear
     from footprint.products.models import Line, Product, SupplierFactor
 
     with app.app_context():
@@ -75,3 +78,5 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
         assert [p.name for p in session.exec(select(Product))] == ["Desk fan"]
         assert [(l.product_id, l.name) for l in session.exec(select(Line))] == [(1, "housing")]
         assert [f.code for f in session.exec(select(SupplierFactor))] == ["acme"]
+        assert [(y.site_id, y.year, y.data) for y in session.exec(select(SiteYear))] == [
+            (1, 2024, {"energy_tce": 150.0})]

@@ -70,6 +70,7 @@ def delete(site_id: int):
 
 class Indicator(NamedTuple):
     """A derived indicator shown beside the annual data, by annual_data.compute's formula."""
+    key: str
     label: str
     unit: str
     numerator: tuple[str, ...]
@@ -80,16 +81,16 @@ class Indicator(NamedTuple):
 # The fields shown as they were entered, and the indicators computed from them, in the list.
 HEADLINE_FIELDS = ("output_value_10k_cny", "energy_tce", "carbon_t_co2e", "water_withdrawal_m3")
 INDICATORS = (
-    Indicator(_l("Energy per 10k CNY of output"), "tce / 10k CNY", ("energy_tce",),
-              ("output_value_10k_cny",)),
-    Indicator(_l("Emissions per 10k CNY of output"), "t CO2e / 10k CNY", ("carbon_t_co2e",),
-              ("output_value_10k_cny",)),
+    Indicator("energy_intensity", _l("Energy per 10k CNY of output"), "tce / 10k CNY",
+              ("energy_tce",), ("output_value_10k_cny",)),
+    Indicator("carbon_intensity", _l("Emissions per 10k CNY of output"), "t CO2e / 10k CNY",
+              ("carbon_t_co2e",), ("output_value_10k_cny",)),
     # reused / (reused + withdrawn): the share of all water used that was used again
-    Indicator(_l("Water reuse rate"), "%", ("water_reused_m3",),
+    Indicator("water_reuse_rate", _l("Water reuse rate"), "%", ("water_reused_m3",),
               ("water_reused_m3", "water_withdrawal_m3"), 100),
-    Indicator(_l("Solid waste use rate"), "%", ("solid_waste_used_t",),
+    Indicator("solid_waste_use_rate", _l("Solid waste use rate"), "%", ("solid_waste_used_t",),
               ("solid_waste_generated_t",), 100),
-    Indicator(_l("Plot ratio"), "", ("total_floor_area_m2",), ("land_area_m2",)),
+    Indicator("plot_ratio", _l("Plot ratio"), "", ("total_floor_area_m2",), ("land_area_m2",)),
 )
 
 

@@ -216,6 +216,9 @@ def test_annual_data_is_its_sites_organisations_and_certifiers_see_it_once_submi
         db_session, user, site):
     other = register(db_session, 2)
     certifier = register(db_session, 3, OrganisationKind.CERTIFICATION_BODY)
+    # a second site, so that its id (2) is not the application's (1)
+    site = accounts.save_site(db_session, user, {"name": "Second", "grid_region": "CN-CQ"},
+                              organisation_id=user.organisation_id)
     site_year = accounts.save_site_year(db_session, user, site, 2024, DATA)
     assert can(db_session, user, Action.VIEW, site_year)
     assert can(db_session, user, Action.EDIT, site_year)

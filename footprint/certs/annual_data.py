@@ -38,7 +38,8 @@ FIELDS: dict[str, AnnualField] = {
     "carbon_t_co2e": AnnualField("t CO2e", N_("greenhouse-gas emissions, scope 1 and 2 "
                                               "(GB/T 32150)"), ""),
     "water_withdrawal_m3": AnnualField("m3", N_("water withdrawal"), "取水量"),
-    "water_reused_m3": AnnualField("m3", N_("water reused or recycled on site"), "重复利用水量"),
+    "water_reused_m3": AnnualField("m3", N_("water reused or recycled on site"),
+                                   "重复利用水量"),
     "solid_waste_generated_t": AnnualField("t", N_("industrial solid waste generated"),
                                            "工业固体废物产生量"),
     "solid_waste_used_t": AnnualField("t", N_("industrial solid waste used"),

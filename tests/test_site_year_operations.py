@@ -160,7 +160,8 @@ def test_site_data_is_what_scoring_takes(db_session, user, site):
     accounts.save_site_year(db_session, user, site, 2024, DATA)
     criteria = load_all(CRITERIA_DIR)["green-factory/2025.1"]
     sheet = score(criteria, {}, accounts.site_data(db_session, site.id, 2024))
-    assert sheet.item("E-1").value == 150 / 3000  # energy_tce / output_value_10k_cny = 0.05 tce per 10k CNY
+    # energy_tce / output_value_10k_cny: 150 tce / 3000 (10k CNY) = 0.05 tce per 10k CNY
+    assert sheet.item("E-1").value == 150 / 3000
 
 
 def test_years_of_lists_the_sites_years_newest_first(db_session, user, site):

@@ -4,8 +4,9 @@
   assessments) included; archived products can be viewed but not edited.
 - Certifiers see other organisations' work only once it is submitted to them for review (an
   application in any state after draft, with its findings, and the product, its lines and
-  supplier factors, the site and the stored assessment it points at), and never their own
-  organisation's. What they may do to an application is the workflow's (certs/workflow.py).
+  supplier factors, the site with its annual data and the stored assessment it points at), and
+  never their own organisation's. What they may do to an application is the workflow's
+  (certs/workflow.py).
 - Admins administer organisations and users; they do not edit applicants' data.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, select
 
-from .accounts.models import Organisation, Site, User
+from .accounts.models import Organisation, Site, SiteYear, User
 from .accounts.roles import Role
 from .assessments.models import Assessment
 from .certs.models import Application, ApplicationState, Finding
@@ -27,18 +28,23 @@ class Action(StrEnum):
     ADMINISTER = "administer"
 
 
-APPLICANT_OBJECTS = (Site, Product, Line, SupplierFactor, Assessment, Application, Finding)
+APPLICANT_OBJECTS = (Site, SiteYear, Product, Line, SupplierFactor, Assessment, Application,
+                     Finding)
 ADMINISTERED_OBJECTS = (Organisation, User)
 
 
 def owner_of(session: Session, obj) -> int | None:
-    """The id of the organisation an object belongs to (through its product for lines)."""
+    """The id of the organisation an object belongs to (through its product for lines, its
+    site for annual data)."""
     if isinstance(obj, (Line, SupplierFactor)):
         product = session.get(Product, obj.product_id)
         return product.organisation_id if product else None
     if isinstance(obj, Finding):
         application = session.get(Application, obj.application_id)
         return application.organisation_id if application else None
+    if isinstance(obj, SiteYear):
+        site = session.get(Site, obj.site_id)
+        return site.organisation_id if site else None
     if isinstance(obj, Organisation):
         return obj.id
     return getattr(obj, "organisation_id", None)
@@ -66,6 +72,8 @@ def submitted_for_review(session: Session, obj) -> bool:
         column, key = Application.product_id, obj.product_id
     elif isinstance(obj, Site):
         column, key = Application.site_id, obj.id
+    elif isinstance(obj, SiteYear):
+        column, key = Application.site_id, obj.site_id
     else:
         return False
     return session.exec(select(Application.id).where(
@@ -90,8 +98,8 @@ def can(session: Session, user: User | None, action: Action, obj) -> bool:
                 return obj.state == ApplicationState.DRAFT
             if isinstance(obj, Finding):  # answered through the workflow operations only
                 return False
-            return isinstance(obj, Site) or (not isinstance(obj, Assessment)
-                                             and not _archived(session, obj))
+            return isinstance(obj, (Site, SiteYear)) or (not isinstance(obj, Assessment)
+                                                         and not _archived(session, obj))
         return False
     if user.role == Role.CERTIFIER:
         return (action == Action.VIEW and owner != user.organisation_id

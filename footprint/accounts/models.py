@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..timeutil import utcnow
@@ -81,3 +82,19 @@ class Site(SQLModel, table=True):
     output_unit: str = Field(default="piece", max_length=30)
     land_area_m2: float = 0.0
     created_dt: datetime = Field(default_factory=utcnow)
+
+
+class SiteYear(SQLModel, table=True):
+    """A site's annual data for one calendar year (certs/annual_data.FIELDS), which green-factory
+    indicators are computed from. `data` holds the fields given only: a missing field is "not
+    given", never 0, so that an indicator that needs it says so instead of scoring a zero."""
+    __tablename__ = "site_years"
+    __table_args__ = (UniqueConstraint("site_id", "year"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="sites.id")  # the unique (site_id, year) index serves lookups
+    year: int
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Optimistic locking: a save names the lock_version it started from.
+    lock_version: int = 1
+    created_dt: datetime = Field(default_factory=utcnow)
+    updated_dt: datetime = Field(default_factory=utcnow)

@@ -5,13 +5,17 @@ Functions flush; the request or command commits once.
 from __future__ import annotations
 
 from flask import current_app, has_app_context
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from ..audit.operations import record, snapshot
-from ..errors import InputError, Location, StillInUse
-from .models import Organisation, Site, User, new_session_token
+from ..certs import annual_data
+from ..errors import ChangedMeanwhile, InputError, Location, StillInUse
+from ..products.operations import _take_lock  # the one optimistic lock, as certs uses it
+from ..timeutil import utcnow
+from .models import Organisation, Site, SiteYear, User, new_session_token
 from .roles import OrganisationKind, Role
 
 MIN_PASSWORD_LENGTH = 10
@@ -21,6 +25,9 @@ MIN_PASSWORD_SCORE = 3
 _ZXCVBN_MAX_LENGTH = 72
 DEFAULT_HASH_METHOD = "scrypt"
 SITE_FIELDS = ("name", "address", "grid_region", "annual_output", "output_unit", "land_area_m2")
+# Annual data is entered for past years and the running one (its numbers come in during the
+# year); no green-factory scheme looks further back than 2000, so an earlier year is a typo.
+FIRST_DATA_YEAR = 2000
 
 
 class AccountError(InputError):
@@ -204,6 +211,7 @@ def save_site(session: Session, actor: User, data: dict, *, organisation_id: int
 
 
 def delete_site(session: Session, actor: User, site: Site) -> None:
+    """Delete a site no product uses, with its annual data (kept in the event's `before`)."""
     from ..products.models import Product
 
     in_use = session.exec(select(Product).where(Product.site_id == site.id)).first()
@@ -211,9 +219,120 @@ def delete_site(session: Session, actor: User, site: Site) -> None:
         raise StillInUse(f"site {site.id} is used by product {in_use.name}",
                          product=in_use.name)
     before = snapshot(site)
+    years = years_of(session, site)
+    if years:
+        before["years"] = [{"year": y.year, "data": y.data} for y in years]
+    for site_year in years:
+        session.delete(site_year)
+    session.flush()
     session.delete(site)
     session.flush()
     record(session, actor=actor, action="site.delete", obj=site, before=before)
+
+
+# --- annual data per site and year -------------------------------------------------------------
+
+def data_years() -> range:
+    """The years annual data may be entered for: FIRST_DATA_YEAR to the running year (UTC)."""
+    return range(FIRST_DATA_YEAR, utcnow().year + 1)
+
+
+def years_of(session: Session, site: Site) -> list[SiteYear]:
+    """The site's annual data, newest year first."""
+    return list(session.exec(select(SiteYear).where(SiteYear.site_id == site.id)
+                             .order_by(SiteYear.year.desc())))
+
+
+def find_site_year(session: Session, site_id: int, year: int) -> SiteYear | None:
+    return session.exec(select(SiteYear).where(SiteYear.site_id == site_id,
+                                               SiteYear.year == year)).first()
+
+
+def site_data(session: Session, site_id: int, year: int) -> dict[str, float] | None:
+    """The site's annual data of that year as scoring takes it (field name -> number, the
+    given fields only), or None if none was entered for that year."""
+    site_year = find_site_year(session, site_id, year)
+    return dict(site_year.data) if site_year is not None else None
+
+
+def _checked_year(year: int) -> int:
+    years = data_years()
+    if isinstance(year, bool) or not isinstance(year, int) or year not in years:
+        raise InputError(f"must be a year from {years.start} to {years.stop - 1}",
+                         code="year_out_of_range", location=Location(field="year"),
+                         first=years.start, last=years.stop - 1)
+    return year
+
+
+def _checked_annual_data(data: dict) -> dict[str, float]:
+    """The given fields, checked: None or "" is "not given" and left out (never stored as 0)."""
+    given = {name: value for name, value in data.items() if value is not None and value != ""}
+    return annual_data.check(given)
+
+
+def save_site_year(session: Session, actor: User, site: Site, year: int, data: dict,
+                   lock_version: int | None = None) -> SiteYear:
+    """Enter or change the site's annual data of a year: `data` maps annual_data.FIELDS names to
+    numbers and replaces what was stored. `lock_version` is the version the caller started
+    from: 0 for "no data of that year yet", None to skip the check. If someone saved meanwhile,
+    ChangedMeanwhile; the caller then rolls back."""
+    year = _checked_year(year)
+    checked = _checked_annual_data(data)
+    _refuse_if_judged(session, site, year)
+    site_year = find_site_year(session, site.id, year)
+    if site_year is None:
+        if lock_version not in (None, 0):  # the form showed data that was deleted meanwhile
+            raise ChangedMeanwhile(f"the data of site {site.id} for {year} was deleted "
+                                   "meanwhile", location=Location(field="lock_version"))
+        return _create_site_year(session, actor, site, year, checked)
+    before = snapshot(site_year)
+    _take_lock(session, SiteYear, site_year,
+               site_year.lock_version if lock_version is None else lock_version)
+    site_year.data = checked
+    site_year.updated_dt = utcnow()
+    session.add(site_year)
+    session.flush()
+    record(session, actor=actor, action="site_year.update", obj=site_year,
+           organisation_id=site.organisation_id, before=before, after=snapshot(site_year))
+    return site_year
+
+
+def _create_site_year(session: Session, actor: User, site: Site, year: int,
+                      data: dict[str, float]) -> SiteYear:
+    site_id = site.id  # read now: after a failed flush, no attribute can be loaded
+    site_year = SiteYear(site_id=site_id, year=year, data=data)
+    session.add(site_year)
+    try:
+        session.flush()
+    except IntegrityError:  # another request entered this year between our read and insert
+        raise ChangedMeanwhile(f"the data of site {site_id} for {year} was entered meanwhile",
+                               location=Location(field="lock_version")) from None
+    record(session, actor=actor, action="site_year.create", obj=site_year,
+           organisation_id=site.organisation_id, after=snapshot(site_year))
+    return site_year
+
+
+def _refuse_if_judged(session: Session, site: Site, year: int) -> None:
+    """A year of data a submitted application is judged on never changes: what was judged must
+    stay explainable (the stored score sheet was computed from it)."""
+    from ..certs.models import Application
+
+    submitted = session.exec(select(Application.id).where(
+        Application.site_id == site.id, Application.site_year == year,
+        Application.submitted_dt.is_not(None)).order_by(Application.id).limit(1)).first()
+    if submitted is not None:
+        raise StillInUse(f"the {year} data of site {site.id} is part of submitted application "
+                         f"{submitted}", code="site_year_submitted", application=submitted)
+
+
+def delete_site_year(session: Session, actor: User, site: Site, site_year: SiteYear) -> None:
+    """Refused while a submitted application is judged on this year's data."""
+    _refuse_if_judged(session, site, site_year.year)
+    before = snapshot(site_year)
+    session.delete(site_year)
+    session.flush()
+    record(session, actor=actor, action="site_year.delete", obj=site_year,
+           organisation_id=site.organisation_id, before=before)
 
 
 _DUMMY_HASHES: dict[str, str] = {}

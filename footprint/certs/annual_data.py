@@ -10,30 +10,55 @@ and keeps criteria files free of code.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..errors import InputError, Location
 from ..lca import numbers
 
-# name -> (unit, meaning)
-FIELDS: dict[str, tuple[str, str]] = {
-    "output_value_10k_cny": ("10k CNY", "gross industrial output value (工业总产值, 万元)"),
-    "energy_tce": ("tce", "comprehensive energy consumption (综合能源消费量, GB/T 2589)"),
-    "renewable_energy_tce": ("tce", "renewable energy used on or bought for the site"),
-    "carbon_t_co2e": ("t CO2e", "greenhouse-gas emissions, scope 1 and 2 (GB/T 32150)"),
-    "water_withdrawal_m3": ("m3", "water withdrawal (取水量)"),
-    "water_reused_m3": ("m3", "water reused or recycled on site (重复利用水量)"),
-    "solid_waste_generated_t": ("t", "industrial solid waste generated (产生量)"),
-    "solid_waste_used_t": ("t", "industrial solid waste used (综合利用量)"),
-    "cod_kg": ("kg", "chemical oxygen demand discharged (化学需氧量)"),
-    "ammonia_nitrogen_kg": ("kg", "ammonia nitrogen discharged (氨氮)"),
-    "so2_kg": ("kg", "sulphur dioxide emitted (二氧化硫)"),
-    "nox_kg": ("kg", "nitrogen oxides emitted (氮氧化物)"),
-    "particulates_kg": ("kg", "particulate matter emitted (颗粒物)"),
-    "vocs_kg": ("kg", "volatile organic compounds emitted (挥发性有机物)"),
-    "land_area_m2": ("m2", "land area of the site (用地面积)"),
-    "building_footprint_m2": ("m2", "land under buildings, structures and yards (建筑系数)"),
-    "total_floor_area_m2": ("m2", "total floor area of all buildings (总建筑面积)"),
-    "product_categories": ("count", "product categories the site makes"),
-    "product_categories_with_cfp": ("count", "of those, categories with a GB/T 24067 footprint"),
+
+def N_(message: str) -> str:
+    """Marks an English text for the translation catalogue (babel extracts N_) without making
+    this module depend on Flask; the web layer translates it where it shows it."""
+    return message
+
+
+class AnnualField(NamedTuple):
+    unit: str
+    meaning: str  # English, marked with N_
+    term: str  # the Chinese statistical term of the forms the applicant copies from; "" if none
+
+
+FIELDS: dict[str, AnnualField] = {
+    "output_value_10k_cny": AnnualField("10k CNY", N_("gross industrial output value"),
+                                        "工业总产值"),
+    "energy_tce": AnnualField("tce", N_("comprehensive energy consumption (GB/T 2589)"),
+                              "综合能源消费量"),
+    "renewable_energy_tce": AnnualField("tce", N_("renewable energy used on or bought for the "
+                                                  "site"), ""),
+    "carbon_t_co2e": AnnualField("t CO2e", N_("greenhouse-gas emissions, scope 1 and 2 "
+                                              "(GB/T 32150)"), ""),
+    "water_withdrawal_m3": AnnualField("m3", N_("water withdrawal"), "取水量"),
+    "water_reused_m3": AnnualField("m3", N_("water reused or recycled on site"),
+                                   "重复利用水量"),
+    "solid_waste_generated_t": AnnualField("t", N_("industrial solid waste generated"),
+                                           "工业固体废物产生量"),
+    "solid_waste_used_t": AnnualField("t", N_("industrial solid waste used"),
+                                      "工业固体废物综合利用量"),
+    "cod_kg": AnnualField("kg", N_("chemical oxygen demand discharged"), "化学需氧量"),
+    "ammonia_nitrogen_kg": AnnualField("kg", N_("ammonia nitrogen discharged"), "氨氮"),
+    "so2_kg": AnnualField("kg", N_("sulphur dioxide emitted"), "二氧化硫"),
+    "nox_kg": AnnualField("kg", N_("nitrogen oxides emitted"), "氮氧化物"),
+    "particulates_kg": AnnualField("kg", N_("particulate matter emitted"), "颗粒物"),
+    "vocs_kg": AnnualField("kg", N_("volatile organic compounds emitted"), "挥发性有机物"),
+    "land_area_m2": AnnualField("m2", N_("land area of the site"), "用地面积"),
+    # the numerator of the building coverage ratio (建筑系数)
+    "building_footprint_m2": AnnualField("m2", N_("land under buildings, structures and yards"),
+                                         "建筑物、构筑物及堆场占地面积"),
+    "total_floor_area_m2": AnnualField("m2", N_("total floor area of all buildings"),
+                                       "总建筑面积"),
+    "product_categories": AnnualField("count", N_("product categories the site makes"), ""),
+    "product_categories_with_cfp": AnnualField("count", N_("of those, categories with a "
+                                                           "GB/T 24067 footprint"), ""),
 }
 
 

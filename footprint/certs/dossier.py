@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from ..accounts.models import Site
+from ..accounts.operations import site_data
 from ..assessments.models import Assessment
 from ..errors import InputError
 from ..lca.dataset import load_factors
@@ -72,7 +73,9 @@ def gather(session: Session, application: Application, criteria: Criteria) -> Do
 
 
 def _site_data(session: Session, application: Application) -> dict | None:
-    return None  # MERGE: the site's annual data of application.site_year
+    if application.site_id is None or application.site_year is None:
+        return None
+    return site_data(session, application.site_id, application.site_year)
 
 
 def _evidence(session: Session, application: Application) -> dict:

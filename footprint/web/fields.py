@@ -50,11 +50,12 @@ def plain(value) -> str:
     return repr(value)
 
 
-def posted_lock_version(current: int) -> int:
+def posted_lock_version(current: int, lowest: int = 1) -> int:
     """The lock_version the form was loaded with (the current one if the form has none); a
-    value no row can have counts as stale (-1), so the save is refused as changed meanwhile."""
+    value no row can have counts as stale (-1), so the save is refused as changed meanwhile.
+    `lowest` is 0 where a form may say "there was no row yet" (0)."""
     try:
         posted = int(request.form.get("lock_version", current))
     except ValueError:
         return -1
-    return posted if 0 < posted <= MAX_KEY else -1
+    return posted if lowest <= posted <= MAX_KEY else -1

@@ -10,7 +10,8 @@ ANY_USER = {"auth.account", "auth.logout"}
 ADMIN = {"admin.users", "admin.new_user", "admin.reset_password", "admin.enable",
          "admin.disable", "admin.criteria", "admin.criteria_source", "admin.publish_criteria"}
 IDS = {"product_id": 1, "site_id": 1, "line_id": 1, "factor_id": 1, "assessment_id": 1,
-       "user_id": 1, "application_id": 1, "finding_id": 1, "fmt": "csv"}
+       "user_id": 1, "application_id": 1, "finding_id": 1, "fmt": "csv", "year": 2024}
+# year: organisation A's site has annual data of that year (made in the test)
 # Routes that name their object in the query string
 QUERIES = {"admin.criteria_source": "?key=pcf-verification/2025.1"}
 # Certification: organisation A's application 1 is a draft (certifiers do not see drafts).
@@ -65,6 +66,7 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
     assert client.post("/products/1/calculate").status_code == 302
     assert client.post("/applications/new", data={
         "criteria_key": "pcf-verification/2025.1", "product_id": 1}).status_code == 302
+    assert client.post("/sites/1/years/2024", data={"energy_tce": "150"}).status_code == 302
     clients = {"anonymous": app.test_client()}
     for role, email in (("other applicant", make_user("applicant")),
                         ("certifier", make_user("certifier")), ("admin", make_user("admin"))):
@@ -93,6 +95,7 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
     from sqlmodel import select
 
     from footprint import db
+    from footprint.accounts.models import SiteYear
     from footprint.products.models import Line, Product, SupplierFactor
 
     with app.app_context():
@@ -100,3 +103,5 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
         assert [p.name for p in session.exec(select(Product))] == ["Desk fan"]
         assert [(l.product_id, l.name) for l in session.exec(select(Line))] == [(1, "housing")]
         assert [f.code for f in session.exec(select(SupplierFactor))] == ["acme"]
+        assert [(y.site_id, y.year, y.data) for y in session.exec(select(SiteYear))] == [
+            (1, 2024, {"energy_tce": 150.0})]

@@ -32,8 +32,6 @@ from .forms import (DecisionForm, FindingAnswerForm, FindingForm, LockForm, NewA
                     answers_form, answers_of, form_data)
 from .labels import SCHEME_LABELS, STATE_LABELS, WORKFLOW_MESSAGES, context
 
-ANNUAL_FIELD_LABELS = {name: f"{meaning} ({unit})"
-                       for name, (unit, meaning) in annual_data.FIELDS.items()}
 QUEUE_AGES = (7, 30, 90)  # the queue's "submitted more than N days ago" filter
 
 
@@ -191,7 +189,7 @@ def _page(application: Application, *, form=None, finding_form=None, status: int
         is_evaluator=evaluator, may_decide=_may_decide(application),
         items={item.id: item for item in criteria.items},
         sheet_items={entry["item"]: entry for entry in (sheet or {}).get("items", [])},
-        changed_fields=changed_fields, annual_field_labels=ANNUAL_FIELD_LABELS), status
+        changed_fields=changed_fields, annual_fields=annual_data.FIELDS), status
 
 
 # What the history column shows as changed: not the bookkeeping every change moves on.

@@ -14,7 +14,7 @@ from typing import Literal
 from sqlalchemy import update
 from sqlmodel import Session, func, select
 
-from ..accounts.models import User
+from ..accounts.models import MAX_KEY, User
 from ..accounts.roles import Role
 from ..audit.models import AuditEvent
 from ..certs.models import Application, Finding
@@ -23,6 +23,8 @@ from ..timeutil import utcnow
 from .models import Notification
 
 PAGE_SIZE = 30
+# No page after this one can hold a row (ids are keys): a larger page number is this one.
+LAST_POSSIBLE_PAGE = MAX_KEY // PAGE_SIZE + 1
 ALL: Literal["all"] = "all"  # mark_read: every unread notification of the user
 
 
@@ -123,7 +125,7 @@ class NotificationPage:
 
 def notifications_of(session: Session, user: User, page: int = 1) -> NotificationPage:
     """The user's notifications, newest first, PAGE_SIZE a page, each with its event."""
-    page = max(1, page)
+    page = min(max(1, page), LAST_POSSIBLE_PAGE)
     rows = list(session.exec(
         select(Notification, AuditEvent).join(AuditEvent,
                                               AuditEvent.id == Notification.audit_event_id)

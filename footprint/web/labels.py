@@ -82,6 +82,10 @@ GAS_COLUMN_LABELS = {"co2_fossil": "CO2", "ch4_fossil": "CH4", "n2o": "N2O",
                      "co2e_fossil": "CO2e", "co2e_biogenic": _l("CO2e biogenic"),
                      "co2e_land_use": _l("CO2e land use")}
 
+# footprint.certs.models.Scheme values
+SCHEME_LABELS = {"pcf-verification": _l("Carbon footprint verification"),
+                 "green-design": _l("Green design product"),
+                 "green-factory": _l("Green factory")}
 ROLE_LABELS = {Role.APPLICANT: _l("Applicant"), Role.CERTIFIER: _l("Certifier"),
                Role.ADMIN: _l("Admin")}
 TOTAL_LABELS = {

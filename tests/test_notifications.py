@@ -118,6 +118,14 @@ def test_the_actor_is_never_told_even_when_of_the_audience(people):
     assert told(people, event) == {"colleague"}
 
 
+def test_the_evaluator_is_not_asked_to_decide_whoever_completed_the_evaluation(people):
+    s, u = people["session"], people["users"]
+    application, _ = in_state(people, "in_evaluation")
+    # without an actor: the evaluator is left out as the evaluator, not as the actor
+    event = record(s, actor=None, action="application.complete_evaluation", obj=application)
+    assert told(people, event) == {"decider"}
+
+
 def test_a_disabled_evaluator_is_not_told(people):
     s, u = people["session"], people["users"]
     people["application"], people["finding"] = in_state(people, "in_evaluation")

@@ -54,8 +54,10 @@ def record(session: Session, *, actor, action: str, obj: SQLModel | None = None,
     event.hash = sha256_hex(event.hashed_content())
     session.add(event)
     session.flush()
-    # Who is told is the notifications' business; imported here because they read the objects
-    # (applications) whose operations import this module.
+    # Who is told is the notifications' business, not the log's. A direct call rather than a
+    # registry of listeners: nothing has to be registered first, so no path (a CLI command, a
+    # script, a test without the app) records an event that silently tells nobody. Imported
+    # here: notifications read applications, whose operations import this module.
     from ..notifications.operations import notify
 
     notify(session, event)

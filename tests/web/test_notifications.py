@@ -15,7 +15,7 @@ from footprint.certs import findings, operations as ops
 from footprint.notifications.models import Notification
 from footprint.notifications.operations import AUDIENCES
 from footprint.products.models import Product
-from footprint.web.notifications.messages import ACTION_MESSAGES
+from footprint.web.notifications.messages import ACTION_MESSAGES, SCHEME_LABELS
 from tests.certs.test_workflow import ITEM, PCF, assessment_of
 from tests.helpers import credit_code, login
 
@@ -85,16 +85,16 @@ def test_the_list_shows_my_notifications_only_in_words_escaped(app, client, flow
         assert f'href="/notifications/{notification_id}"' in page
     for notification_id in theirs:
         assert f'href="/notifications/{notification_id}"' not in page
-    assert ("Application 1 (Carbon footprint verification, Desk fan) taken for evaluation by "
-            "Li &lt;i&gt;Wei&lt;/i&gt;") in page
-    assert f"Application 1 (Carbon footprint verification, Desk fan): finding on item {ITEM} " \
-           "raised by Li &lt;i&gt;Wei&lt;/i&gt;" in page
+    with app.test_request_context():
+        application = f"Application 1 ({SCHEME_LABELS['pcf-verification']}, Desk fan)"
+    assert f"{application} taken for evaluation by Li &lt;i&gt;Wei&lt;/i&gt;" in page
+    assert f"{application}: finding on item {ITEM} raised by Li &lt;i&gt;Wei&lt;/i&gt;" in page
     assert "<i>Wei" not in page and "submitted by" not in page
     # newest first
     assert page.index(f"/notifications/{mine[1]}") < page.index(f"/notifications/{mine[0]}")
     login(client, flow)
     page = client.get("/notifications").get_data(as_text=True)
-    assert "Application 1 (Carbon footprint verification, Desk fan) submitted by User 1" in page
+    assert f"{application} submitted by User 1" in page
     assert "taken for evaluation" not in page
 
 

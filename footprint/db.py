@@ -87,6 +87,7 @@ def metadata():
     from .audit import models as _audit  # noqa: F401
     from .certs import models as _certs  # noqa: F401
     from .certs import catalogue as _catalogue  # noqa: F401
+    from .notifications import models as _notifications  # noqa: F401
     from .products import models as _products  # noqa: F401
 
     return SQLModel.metadata

@@ -31,7 +31,8 @@ def record(session: Session, *, actor, action: str, obj: SQLModel | None = None,
            organisation_id: int | None = None, before: dict | None = None,
            after: dict | None = None, object_type: str | None = None,
            object_id: int | None = None) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction.
+    """Append one event to the chain, in the caller's transaction, and notify the users it
+    concerns (footprint.notifications).
 
     `obj` gives the object type and id (and its organisation if it has one) unless they are
     passed. Call after the change is flushed: the transaction then holds the write lock, so no
@@ -53,6 +54,13 @@ def record(session: Session, *, actor, action: str, obj: SQLModel | None = None,
     event.hash = sha256_hex(event.hashed_content())
     session.add(event)
     session.flush()
+    # Who is told is the notifications' business, not the log's. A direct call rather than a
+    # registry of listeners: nothing has to be registered first, so no path (a CLI command, a
+    # script, a test without the app) records an event that silently tells nobody. Imported
+    # here: notifications read applications, whose operations import this module.
+    from ..notifications.operations import notify
+
+    notify(session, event)
     return event
 
 

@@ -6,11 +6,15 @@ from tests.helpers import add_line, login
 
 PUBLIC = {"main.index", "main.health", "main.favicon", "factors.index", "factors.export_csv",
           "factors.search", "auth.login", "auth.signup", "auth.language", "static"}
-ANY_USER = {"auth.account", "auth.logout"}
+ANY_USER = {"auth.account", "auth.logout", "notifications.index", "notifications.read"}
+# Notification 1 is the certifier's (of the owner's submitted application 2): nobody else's.
+OWN_NOTIFICATION = {"notifications.follow"}
+SESSION_ENDING = {"admin.enable", "admin.disable", "auth.logout"}
 ADMIN = {"admin.users", "admin.new_user", "admin.reset_password", "admin.enable",
          "admin.disable", "admin.criteria", "admin.criteria_source", "admin.publish_criteria"}
 IDS = {"product_id": 1, "site_id": 1, "line_id": 1, "factor_id": 1, "assessment_id": 1,
-       "user_id": 1, "application_id": 1, "finding_id": 1, "fmt": "csv", "year": 2024}
+       "user_id": 1, "application_id": 1, "finding_id": 1, "notification_id": 1, "fmt": "csv",
+       "year": 2024}
 # year: organisation A's site has annual data of that year (made in the test)
 # Routes that name their object in the query string
 QUERIES = {"admin.criteria_source": "?key=pcf-verification/2025.1"}
@@ -38,6 +42,8 @@ def expected(endpoint: str, role: str, owned: bool) -> set[int]:
         return {302}  # to the login page
     if endpoint in ANY_USER:
         return {200, 302}
+    if endpoint in OWN_NOTIFICATION:
+        return {302} if role == "certifier" else {404}
     if endpoint in ADMIN:
         return {200, 302} if role == "admin" else {403}
     if endpoint.startswith("applications."):
@@ -58,6 +64,28 @@ def expected_for_applications(endpoint: str, role: str, owned: bool) -> set[int]
     return {404}  # another organisation's application, or a draft a certifier cannot see
 
 
+def submit_application(app) -> None:
+    """Application 2 of the owner's product 1 with its assessment 1, submitted: notification 1
+    is the certifier's."""
+    from footprint import db
+    from footprint.accounts.models import User
+    from footprint.certs import operations as applications
+    from footprint.certs.criteria import load_all
+    from footprint.config import CRITERIA_DIR
+    from footprint.products.models import Product
+
+    criteria = load_all(CRITERIA_DIR)["pcf-verification/2025.1"]
+    with app.app_context():
+        session = db.session()
+        owner = session.get(User, 1)
+        application = applications.create_draft(session, owner, criteria=criteria,
+                                                product=session.get(Product, 1))
+        applications.save_draft(session, owner, application, criteria=criteria, answers={},
+                                assessment_id=1)
+        applications.submit(session, owner, application, criteria=criteria)
+        session.commit()
+
+
 def test_every_route_answers_every_role_as_the_policy_says(app, client, applicant, make_user):
     add_line(client)
     client.post("/products/1/factors/new", data={
@@ -74,9 +102,11 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
         assert login(clients[role], email).status_code == 302
     clients["owner"] = client
     wrong = []
-    # disabling user 1 (the owner) and logging out end sessions: those routes come last
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint == "auth.logout",
-                                                                r.endpoint == "admin.disable")):
+    submit_application(app)
+    # the admin disabling user 1 (the owner) and logging out end sessions: those routes come
+    # last, whatever the order the blueprints are registered in
+    for rule in sorted(app.url_map.iter_rules(),
+                       key=lambda r: (r.endpoint in SESSION_ENDING, r.endpoint == "auth.logout")):
         if rule.endpoint in PUBLIC:
             continue
         url = url_of(rule)

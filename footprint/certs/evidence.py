@@ -9,7 +9,7 @@ Files live outside the web root in a private folder (0700, files 0600) under a r
 is written to a temporary name and renamed once its content is accepted, so a refused or broken
 upload leaves nothing behind. The row and the file agree after the transaction ends: a file
 added in a transaction that rolls back is removed, and a removed evidence's file is deleted only
-once the removal is committed (see `_settle_files`).
+once the removal is committed (see the session events below).
 """
 from __future__ import annotations
 
@@ -221,38 +221,27 @@ def _unlink(path: Path) -> None:
 
 
 @event.listens_for(Session, "after_commit")
-def _settle_files_on_commit(session: Session) -> None:
-    _settle_files(session, committed=True)
+def _remove_files_of_committed_removals(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the outer transaction decides
+        return
+    for _evidence, path in session.info.pop("evidence_files_removed", []):
+        _unlink(path)
+    session.info.pop("evidence_files_added", None)  # their rows are stored: the files stay
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _settle_files_on_rollback(session: Session, _previous_transaction) -> None:
-    _settle_files(session, committed=False)
-
-
-def _settle_files(session: Session, *, committed: bool) -> None:
-    """After a commit: the files of removed rows go. After any rollback (a savepoint's too):
-    the files of rows that are no longer there go, and removals that were undone are
-    forgotten. A row still pending in an outer transaction keeps its file in the list."""
-    added = session.info.get("evidence_files_added")
-    removed = session.info.get("evidence_files_removed")
-    if added:
-        keep = []
-        for entry in added:
-            evidence, path = entry
-            if not _row_stays(evidence):
-                _unlink(path)
-            elif not committed:
-                keep.append(entry)
-        added[:] = keep
-    if removed:
-        if committed:
-            for evidence, path in removed:
-                if inspect(evidence).was_deleted:
-                    _unlink(path)
-            removed.clear()
-        else:
-            removed[:] = [(e, p) for e, p in removed if inspect(e).deleted]
+@event.listens_for(Session, "after_transaction_end")
+def _settle_files(session: Session, transaction) -> None:
+    """A transaction or savepoint ended without its rows stored (rolled back, or the session
+    closed): the files of the rows it added go, and its removals are forgotten. What an outer
+    transaction still holds waits for that one's end."""
+    added = session.info.get("evidence_files_added", [])
+    for evidence, path in added:
+        if not _row_stays(evidence):
+            _unlink(path)
+    outermost = transaction.parent is None
+    added[:] = [] if outermost else [(e, p) for e, p in added if _row_stays(e)]
+    removed = session.info.get("evidence_files_removed", [])
+    removed[:] = [] if outermost else [(e, p) for e, p in removed if inspect(e).deleted]
 
 
 # --- operations (flush; the caller commits) -----------------------------------------------------

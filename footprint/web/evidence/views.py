@@ -31,10 +31,11 @@ from .labels import evidence_message
 FORM_OVERHEAD = 64 * 1024
 
 
-@bp.before_request
-def _allow_evidence_sized_requests():
+@bp.url_value_preprocessor
+def _allow_evidence_sized_requests(_endpoint, _values):
     """The app's request cap is for forms and spreadsheets; evidence routes take files up to
-    EVIDENCE_MAX_BYTES."""
+    EVIDENCE_MAX_BYTES. Set here because URL value preprocessors run before every
+    before_request function, and the app's (CSRF, NUL check) already read the form."""
     request.max_content_length = current_app.config["EVIDENCE_MAX_BYTES"] + FORM_OVERHEAD
 
 

@@ -1,5 +1,6 @@
 """Every route x every role x own / other organisation -> the expected status, from the URL map
 (so that a new route without its access rule fails here)."""
+import io
 import re
 
 from tests.helpers import add_line, login
@@ -10,7 +11,18 @@ ANY_USER = {"auth.account", "auth.logout"}
 ADMIN = {"admin.users", "admin.new_user", "admin.reset_password", "admin.enable",
          "admin.disable"}
 IDS = {"product_id": 1, "site_id": 1, "line_id": 1, "factor_id": 1, "assessment_id": 1,
-       "user_id": 1, "fmt": "csv"}
+       "user_id": 1, "application_id": 1, "finding_id": 1, "evidence_id": 1, "fmt": "csv"}
+# Certification: organisation A's application 1 is a draft (certifiers do not see drafts), with
+# evidence 1 on one of its items.
+APPLICANT_ONLY = {"applications.new", "applications.save", "applications.withdraw",
+                  "applications.answer_finding", "evidence.add", "evidence.add_to_finding",
+                  "evidence.remove"}
+CERTIFIER_ONLY = {"applications.take", "applications.request_changes",
+                  "applications.complete", "applications.decide",
+                  "applications.raise_finding", "applications.close_finding",
+                  "applications.reopen_finding"}
+OWNED_ARGUMENTS = ("product_id", "site_id", "assessment_id", "application_id", "finding_id",
+                   "evidence_id")
 
 
 def url_of(rule) -> str:
@@ -29,10 +41,22 @@ def expected(endpoint: str, role: str, owned: bool) -> set[int]:
         return {200, 302}
     if endpoint in ADMIN:
         return {200, 302} if role == "admin" else {403}
+    if endpoint.startswith(("applications.", "evidence.")):
+        return expected_for_applications(endpoint, role, owned)
     # applicants' pages: other roles are refused by role; another organisation sees nothing
     if role in ("certifier", "admin"):
         return {403}
     return {404} if owned and role == "other applicant" else {200, 302}
+
+
+def expected_for_applications(endpoint: str, role: str, owned: bool) -> set[int]:
+    applicant = role in ("owner", "other applicant")
+    if (role == "admin" or (endpoint in APPLICANT_ONLY and not applicant)
+            or (endpoint in CERTIFIER_ONLY and applicant)):
+        return {403}
+    if not owned or role == "owner":
+        return {200, 302}
+    return {404}  # another organisation's application, or a draft a certifier cannot see
 
 
 def test_every_route_answers_every_role_as_the_policy_says(app, client, applicant, make_user):
@@ -41,6 +65,11 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
         "code": "acme", "name": "A", "unit": "kg", "co2e_fossil": "1", "co2e_biogenic": "0",
         "co2e_land_use": "0", "water_m3": "0", "water_region": "GLO", "source": "s"})
     assert client.post("/products/1/calculate").status_code == 302
+    assert client.post("/applications/new", data={
+        "criteria_key": "pcf-verification/2025.1", "product_id": 1}).status_code == 302
+    assert client.post("/applications/1/evidence", data={
+        "item_id": "FU-1", "file": (io.BytesIO(b"%PDF-1.4 x"), "a.pdf")},
+        content_type="multipart/form-data").status_code == 302
     clients = {"anonymous": app.test_client()}
     for role, email in (("other applicant", make_user("applicant")),
                         ("certifier", make_user("certifier")), ("admin", make_user("admin"))):
@@ -53,7 +82,7 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
         if rule.endpoint in PUBLIC:
             continue
         url = url_of(rule)
-        owned = any(arg in rule.arguments for arg in ("product_id", "site_id", "assessment_id"))
+        owned = any(arg in rule.arguments for arg in OWNED_ARGUMENTS)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for role, user_client in clients.items():
                 if role == "owner" and method == "POST":
@@ -68,6 +97,7 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
     from sqlmodel import select
 
     from footprint import db
+    from footprint.certs.evidence import Evidence
     from footprint.products.models import Line, Product, SupplierFactor
 
     with app.app_context():
@@ -75,3 +105,4 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
         assert [p.name for p in session.exec(select(Product))] == ["Desk fan"]
         assert [(l.product_id, l.name) for l in session.exec(select(Line))] == [(1, "housing")]
         assert [f.code for f in session.exec(select(SupplierFactor))] == ["acme"]
+        assert [e.filename for e in session.exec(select(Evidence))] == ["a.pdf"]

@@ -3,10 +3,10 @@
 - Applicants act within their own organisation only, child objects (lines, supplier factors,
   assessments) included; archived products can be viewed but not edited.
 - Certifiers see other organisations' work only once it is submitted to them for review (an
-  application in any state after draft, with its findings, and the product, its lines and
-  supplier factors, the site with its annual data and the stored assessment it points at), and
-  never their own organisation's. What they may do to an application is the workflow's
-  (certs/workflow.py).
+  application in any state after draft, with its findings and evidence, and the product, its
+  lines and supplier factors, the site with its annual data and the stored assessment it points
+  at), and never their own organisation's. What they may do to an application is the
+  workflow's (certs/workflow.py).
 - Admins administer organisations and users; they do not edit applicants' data.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from .accounts.models import Organisation, Site, SiteYear, User
 from .accounts.roles import Role
 from .assessments.models import Assessment
+from .certs.evidence import Evidence
 from .certs.models import Application, ApplicationState, Finding
 from .products.models import Line, Product, SupplierFactor
 
@@ -29,7 +30,7 @@ class Action(StrEnum):
 
 
 APPLICANT_OBJECTS = (Site, SiteYear, Product, Line, SupplierFactor, Assessment, Application,
-                     Finding)
+                     Finding, Evidence)
 ADMINISTERED_OBJECTS = (Organisation, User)
 
 
@@ -39,7 +40,7 @@ def owner_of(session: Session, obj) -> int | None:
     if isinstance(obj, (Line, SupplierFactor)):
         product = session.get(Product, obj.product_id)
         return product.organisation_id if product else None
-    if isinstance(obj, Finding):
+    if isinstance(obj, (Finding, Evidence)):
         application = session.get(Application, obj.application_id)
         return application.organisation_id if application else None
     if isinstance(obj, SiteYear):
@@ -60,7 +61,7 @@ def _archived(session: Session, obj) -> bool:
 def submitted_for_review(session: Session, obj) -> bool:
     """Whether the object is part of an application that was submitted (whatever happened to it
     since: a decided or withdrawn application stays part of the record)."""
-    if isinstance(obj, Finding):
+    if isinstance(obj, (Finding, Evidence)):
         obj = session.get(Application, obj.application_id)
     if isinstance(obj, Application):
         return obj is not None and obj.submitted_dt is not None
@@ -96,6 +97,9 @@ def can(session: Session, user: User | None, action: Action, obj) -> bool:
         if action == Action.EDIT:  # stored assessments never change; archived products neither
             if isinstance(obj, Application):  # frozen once submitted
                 return obj.state == ApplicationState.DRAFT
+            if isinstance(obj, Evidence):  # removable from a draft only
+                application = session.get(Application, obj.application_id)
+                return application.state == ApplicationState.DRAFT
             if isinstance(obj, Finding):  # answered through the workflow operations only
                 return False
             return isinstance(obj, (Site, SiteYear)) or (not isinstance(obj, Assessment)

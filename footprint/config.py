@@ -86,4 +86,8 @@ def from_environment(instance: Path) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt",
         # Certification criteria files, validated when the app starts.
         "CRITERIA_DIR": os.environ.get("FOOTPRINT_CRITERIA_DIR", str(CRITERIA_DIR)),
+        # Uploaded evidence: a private folder (0700, files 0600) outside the web root.
+        "EVIDENCE_DIR": os.environ.get("FOOTPRINT_EVIDENCE_DIR", str(instance / "evidence")),
+        "EVIDENCE_MAX_BYTES": int(os.environ.get("FOOTPRINT_EVIDENCE_MAX_BYTES",
+                                                 10 * 1024 * 1024)),
     }

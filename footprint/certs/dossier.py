@@ -79,4 +79,6 @@ def _site_data(session: Session, application: Application) -> dict | None:
 
 
 def _evidence(session: Session, application: Application) -> dict:
-    return {}  # MERGE: evidence per item
+    from .evidence import evidence_of  # evidence.py imports the operations, which import this
+
+    return evidence_of(session, application)

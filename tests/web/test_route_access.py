@@ -1,5 +1,6 @@
 """Every route x every role x own / other organisation -> the expected status, from the URL map
 (so that a new route without its access rule fails here)."""
+import io
 import re
 
 from tests.helpers import add_line, login
@@ -13,19 +14,22 @@ SESSION_ENDING = {"admin.enable", "admin.disable", "auth.logout"}
 ADMIN = {"admin.users", "admin.new_user", "admin.reset_password", "admin.enable",
          "admin.disable", "admin.criteria", "admin.criteria_source", "admin.publish_criteria"}
 IDS = {"product_id": 1, "site_id": 1, "line_id": 1, "factor_id": 1, "assessment_id": 1,
-       "user_id": 1, "application_id": 1, "finding_id": 1, "notification_id": 1, "fmt": "csv",
-       "year": 2024}
+       "user_id": 1, "application_id": 1, "finding_id": 1, "notification_id": 1, "evidence_id": 1,
+       "fmt": "csv", "year": 2024}
 # year: organisation A's site has annual data of that year (made in the test)
 # Routes that name their object in the query string
 QUERIES = {"admin.criteria_source": "?key=pcf-verification/2025.1"}
-# Certification: organisation A's application 1 is a draft (certifiers do not see drafts).
+# Certification: organisation A's application 1 is a draft (certifiers do not see drafts), with
+# evidence 1 on one of its items.
 APPLICANT_ONLY = {"applications.new", "applications.save", "applications.withdraw",
-                  "applications.answer_finding"}
+                  "applications.answer_finding", "evidence.add", "evidence.add_to_finding",
+                  "evidence.remove"}
 CERTIFIER_ONLY = {"applications.take", "applications.request_changes",
                   "applications.complete", "applications.decide",
                   "applications.raise_finding", "applications.close_finding",
                   "applications.reopen_finding"}
-OWNED_ARGUMENTS = ("product_id", "site_id", "assessment_id", "application_id", "finding_id")
+OWNED_ARGUMENTS = ("product_id", "site_id", "assessment_id", "application_id", "finding_id",
+                   "evidence_id")
 
 
 def url_of(rule) -> str:
@@ -46,7 +50,7 @@ def expected(endpoint: str, role: str, owned: bool) -> set[int]:
         return {302} if role == "certifier" else {404}
     if endpoint in ADMIN:
         return {200, 302} if role == "admin" else {403}
-    if endpoint.startswith("applications."):
+    if endpoint.startswith(("applications.", "evidence.")):
         return expected_for_applications(endpoint, role, owned)
     # applicants' pages: other roles are refused by role; another organisation sees nothing
     if role in ("certifier", "admin"):
@@ -95,6 +99,9 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
     assert client.post("/applications/new", data={
         "criteria_key": "pcf-verification/2025.1", "product_id": 1}).status_code == 302
     assert client.post("/sites/1/years/2024", data={"energy_tce": "150"}).status_code == 302
+    assert client.post("/applications/1/evidence", data={
+        "item_id": "FU-1", "file": (io.BytesIO(b"%PDF-1.4 x"), "a.pdf")},
+        content_type="multipart/form-data").status_code == 302
     clients = {"anonymous": app.test_client()}
     for role, email in (("other applicant", make_user("applicant")),
                         ("certifier", make_user("certifier")), ("admin", make_user("admin"))):
@@ -116,7 +123,9 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
                 if role == "owner" and method == "POST":
                     continue  # the owner's changes are the functional tests' part
                 allowed = expected(rule.endpoint, role, owned)
-                status = user_client.open(url, method=method).status_code
+                response = user_client.open(url, method=method)
+                status = response.status_code
+                response.close()  # a download streams its file until closed
                 if status not in allowed:
                     wrong.append(f"{role} {method} {url}: {status}, expected {sorted(allowed)}")
     assert wrong == [], "\n".join(wrong)
@@ -126,6 +135,7 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
 
     from footprint import db
     from footprint.accounts.models import SiteYear
+    from footprint.certs.evidence import Evidence
     from footprint.products.models import Line, Product, SupplierFactor
 
     with app.app_context():
@@ -135,3 +145,4 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
         assert [f.code for f in session.exec(select(SupplierFactor))] == ["acme"]
         assert [(y.site_id, y.year, y.data) for y in session.exec(select(SiteYear))] == [
             (1, 2024, {"energy_tce": 150.0})]
+        assert [e.filename for e in session.exec(select(Evidence))] == ["a.pdf"]

@@ -20,6 +20,7 @@ from ...assessments.operations import assessments_of
 from ...audit.models import AuditEvent
 from ...certs import annual_data, catalogue, findings as finding_ops, operations
 from ...certs.dossier import gather
+from ...certs.evidence import evidence_of_finding
 from ...certs.models import Application, ApplicationState as S, Finding, Scheme
 from ...errors import ChangedMeanwhile, FootprintError, InputError, NotAllowed
 from ...products.models import Product
@@ -183,6 +184,7 @@ def _page(application: Application, *, form=None, finding_form=None, status: int
         form=form, finding_form=finding_form, lock_form=LockForm(),
         decision_form=DecisionForm(), answer_form=FindingAnswerForm(),
         findings=all_findings, findings_by_item=_by_item(all_findings),
+        finding_evidence={f.id: evidence_of_finding(session, f) for f in all_findings},
         open_majors=operations.open_major_findings(session, application),
         versions=operations.versions(session, application),
         history=_history(application, all_findings), users=_users(application, all_findings),

@@ -87,7 +87,8 @@ def test_submit_finding_answer_resubmit_close_and_independent_approval(
     application_url = applicant.url
 
     evaluator = log_in(browser, live_server, people["evaluator"])
-    expect(evaluator.locator("header")).to_contain_text("1")  # the notification count
+    # told by a notification: the applicant's submission
+    expect(evaluator.locator("header .unread-count")).to_have_text("1")
     evaluator.locator("header nav").get_by_role("link", name="Applications to review").click()
     evaluator.get_by_role("link", name=re.compile(r"^\d+$")).first.click()
     evaluator.get_by_role("button", name="Take for evaluation").click()
@@ -107,8 +108,11 @@ def test_submit_finding_answer_resubmit_close_and_independent_approval(
     evaluator.get_by_role("button", name="Request changes").click()
     expect(evaluator.locator("#state")).to_have_text("Changes requested")
 
+    expect(applicant.locator("header .unread-count")).to_have_count(0)  # page loaded before
     applicant.goto(application_url)
     expect(applicant.locator("#state")).to_have_text("Changes requested")
+    # taken, finding raised, changes requested: three notifications
+    expect(applicant.locator("header .unread-count")).to_have_text("3")
     card = applicant.locator(".finding-card").first
     expect(card).to_contain_text("No metered data")
     evidence = tmp_path / "metering.pdf"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -28,7 +29,8 @@ environment = jinja2.Environment(
     trim_blocks=True, lstrip_blocks=True,
 )
 environment.filters.update(significant=figures.significant, share=figures.share)
-environment.globals["font_family"] = FONT_FAMILY
+# Markup: a constant of ours, and inside <style> an escaped quote would not be read back.
+environment.globals["font_family"] = Markup(FONT_FAMILY)
 
 
 def offline_fetcher() -> URLFetcher:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..lca.spec import allocated_per_unit
 from . import rendering
 from .vocabulary import BOUNDARIES, NOT_CNCA, STAGES, pair
 
@@ -67,7 +68,10 @@ def _allocations(spec_lines: list[dict], result: dict) -> list[dict]:
     for line, spec_line in zip(result["lines"], spec_lines):
         allocation = spec_line.get("allocation")
         if allocation:
-            rows.append({"line": line, "basis": pair(BASES, allocation["basis"]), **allocation})
+            rows.append({"line": line, "basis": pair(BASES, allocation["basis"]), **allocation,
+                         "per_unit": allocated_per_unit(
+                             allocation["annual_amount"], allocation["product_quantity"],
+                             allocation["plant_quantity"], allocation["units_per_year"])})
     return rows
 
 

@@ -21,6 +21,9 @@ CERTIFIER_ONLY = {"applications.take", "applications.request_changes",
                   "applications.complete", "applications.decide",
                   "applications.raise_finding", "applications.close_finding",
                   "applications.reopen_finding"}
+# Applicants' pages certifiers may also open once the object is submitted to them for review
+# (here organisation A's assessment is in a draft only: 404 for a certifier).
+REVIEWABLE = {"assessments.report"}
 OWNED_ARGUMENTS = ("product_id", "site_id", "assessment_id", "application_id", "finding_id")
 
 
@@ -42,6 +45,8 @@ def expected(endpoint: str, role: str, owned: bool) -> set[int]:
         return {200, 302} if role == "admin" else {403}
     if endpoint.startswith("applications."):
         return expected_for_applications(endpoint, role, owned)
+    if endpoint in REVIEWABLE and role == "certifier":
+        return {404} if owned else {200, 302}
     # applicants' pages: other roles are refused by role; another organisation sees nothing
     if role in ("certifier", "admin"):
         return {403}

@@ -28,6 +28,9 @@ CERTIFIER_ONLY = {"applications.take", "applications.request_changes",
                   "applications.complete", "applications.decide",
                   "applications.raise_finding", "applications.close_finding",
                   "applications.reopen_finding"}
+# Applicants' pages certifiers may also open once the object is submitted to them for review
+# (organisation A's assessment 1 is in its submitted application 2).
+REVIEWABLE = {"assessments.report"}
 OWNED_ARGUMENTS = ("product_id", "site_id", "assessment_id", "application_id", "finding_id",
                    "evidence_id")
 
@@ -52,6 +55,8 @@ def expected(endpoint: str, role: str, owned: bool) -> set[int]:
         return {200, 302} if role == "admin" else {403}
     if endpoint.startswith(("applications.", "evidence.")):
         return expected_for_applications(endpoint, role, owned)
+    if endpoint in REVIEWABLE and role == "certifier":
+        return {200}
     # applicants' pages: other roles are refused by role; another organisation sees nothing
     if role in ("certifier", "admin"):
         return {403}

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -9,13 +10,15 @@ from flask_login import current_user
 
 from ... import db
 from ...access import Action
-from ...accounts.models import User
+from ...accounts.models import Organisation, Site, User
 from ...accounts.roles import Role
 from ...assessments import operations
 from ...assessments.charts import bar_chart, top_contributors
 from ...assessments.models import Assessment
+from ...certificates.report import study_report_pdf
 from ...errors import IntegrityBroken
 from ...lca import SpecError
+from ...lca.dataset import load_factors
 from ...products.spreadsheet import safe_row
 from ...products.models import Product
 from ..access import load, role_required
@@ -106,6 +109,34 @@ def export_csv(assessment_id: int):
                               carbon["biogenic"], carbon["land_use"], water["consumption_m3"],
                               water["scarcity_m3_world_eq"]]))
     return attachment(buffer.getvalue(), "text/csv", f"assessment-{assessment.id}.csv")
+
+
+@bp.get("/assessments/<int:assessment_id>/report.pdf")
+@role_required(Role.APPLICANT, Role.CERTIFIER)
+def report(assessment_id: int):
+    """The CFP study report: for the applicant's organisation and for certifiers who may view
+    the assessment (it is part of an application submitted to them); 404 for anyone else."""
+    assessment = _load_checked(assessment_id)
+    session = db.session()
+    product = session.get(Product, assessment.product_id)
+    site = session.get(Site, product.site_id) if product.site_id else None
+    organisation = session.get(Organisation, assessment.organisation_id)
+    pdf = study_report_pdf(
+        assessment={"id": assessment.id, "created": assessment.created_dt.date().isoformat(),
+                    "spec": assessment.spec, "result": assessment.result,
+                    "dataset_version": assessment.dataset_version,
+                    "content_hash": assessment.content_hash},
+        product={"name": product.name, "model": product.model,
+                 "functional_unit": assessment.result["product"].get(
+                     "functional_unit", product.functional_unit),
+                 "reference_flow": product.reference_flow,
+                 "boundary": assessment.result["product"].get("boundary", product.boundary)},
+        organisation=organisation.name if organisation else "",
+        site={"name": site.name, "address": site.address, "grid_region": site.grid_region}
+        if site else None,
+        factors=load_factors(), generated=date.today())
+    # The file name is ours (the assessment's number), never the product's name.
+    return attachment(pdf, "application/pdf", f"cfp-report-assessment-{assessment.id}.pdf")
 
 
 @bp.get("/products/<int:product_id>/compare")

@@ -230,3 +230,14 @@ def test_a_green_factory_application_needs_its_year_of_site_data(app, client, ap
         "submit": "1"}, follow_redirects=True)
     assert any("year of site data" in m for m in flashed(refused))
     assert stored(app, application_id).state == "draft"
+
+
+def test_stored_reasons_are_worded_in_the_users_language(app):
+    from footprint.web.applications.labels import reason_text
+
+    met = {"code": "benchmark_met", "params": {"value": 0.25, "unit": "tce / 10k CNY",
+                                               "direction": "at most", "benchmark": 0.3}}
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert reason_text(met) == "0.25 tce / 10k CNY meets the benchmark (≤ 0.3)"
+        # a code this version does not know shows the English stored with it
+        assert reason_text({"code": "from_the_future", "message": "as stored"}) == "as stored"

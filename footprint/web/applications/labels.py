@@ -115,6 +115,9 @@ REASON_MESSAGES = {
 assert set(REASON_MESSAGES) >= set(MESSAGES) - {"computed"}, "a sheet reason has no words"
 
 
+DIRECTION_SYMBOLS = {"at most": "≤", "at least": "≥"}
+
+
 def reason_text(reason: dict) -> str:
     """A stored reason ({code, params, message}) in the user's language; a code this version
     does not know shows the English message stored with it."""
@@ -123,6 +126,8 @@ def reason_text(reason: dict) -> str:
         return str(reason.get("message") or reason.get("code"))
     params = {key: precise(value) if isinstance(value, float) else value
               for key, value in (reason.get("params") or {}).items()}
+    if "direction" in params:  # stored as English words ("at most"): shown as a symbol
+        params["direction"] = DIRECTION_SYMBOLS.get(params["direction"], params["direction"])
     try:
         return str(template) % params
     except (KeyError, TypeError, ValueError):

@@ -134,20 +134,50 @@ def serve(host: str, port: int, demo: bool):
     import waitress
 
     from . import create_app, db
-    from .accounts.demo import ensure_demo_accounts
     from .lca import get_assessor
 
     click.echo(f"database at revision {db.upgrade(config.database_url())}")
     app = create_app()
     get_assessor(Path(app.config["BRIGHTWAY2_DIR"]))  # prepare before the first request
     if demo:
-        with app.app_context():
-            accounts = ensure_demo_accounts(db.session(), Path(app.instance_path))
-        click.echo("Demo accounts (stored in the instance folder):")
-        for account in accounts:
-            click.echo(f"  {account['role']:<10} {account['email']:<26} {account['password']}")
+        _print_demo(_seed_demo(app))
     click.echo(f"Serving on http://{host}:{port}/  (instance folder: {app.instance_path})")
     waitress.serve(app, host=host, port=port, threads=8)
+
+
+def _seed_demo(app) -> dict:
+    from . import db
+    from .demo import seed
+
+    with app.app_context():
+        return seed(db.session(), Path(app.instance_path), Path(app.config["BRIGHTWAY2_DIR"]),
+                    app.extensions["criteria"], Path(app.config["CRITERIA_DIR"]))
+
+
+def _print_demo(demo: dict) -> None:
+    click.echo("Demo accounts (stored in the instance folder):")
+    for account in demo["accounts"]:
+        click.echo(f"  {account['role']:<10} {account['email']:<26} {account['password']}")
+    click.echo(f"Demo certificate: {demo['certificate_id']}")
+
+
+@cli.command("demo")
+@click.option("--json", "as_json", is_flag=True, help="Print the accounts and certificate ID "
+              "as JSON.")
+def demo_command(as_json: bool):
+    """Seed the demo (once): organisations, accounts, a product with its assessment, an
+    application evaluated and approved by two certifiers, and the certificate it issued."""
+    from . import create_app, db
+    from .lca import get_assessor
+
+    db.upgrade(config.database_url())
+    app = create_app()
+    get_assessor(Path(app.config["BRIGHTWAY2_DIR"]))
+    demo = _seed_demo(app)
+    if as_json:
+        click.echo(json.dumps(demo, ensure_ascii=False))
+    else:
+        _print_demo(demo)
 
 
 @cli.command("create-user")

@@ -51,9 +51,11 @@ EXCLUDED_SHARE_PERCENT = 0.5
 def ensure_demo_accounts(session: Session, instance: Path) -> list[dict]:
     """The demo accounts with their passwords (created once, stored in the instance folder)."""
     path = instance / DEMO_FILE
+    wanted = {email for *_, email in DEMO} | {DECIDER[1]}
     if path.exists():
         stored = json.loads(path.read_text())
-        if all(accounts.find_user_by_email(session, a["email"]) for a in stored):
+        if ({a["email"] for a in stored} == wanted
+                and all(accounts.find_user_by_email(session, a["email"]) for a in stored)):
             return stored
     made = []
     certification_body = None

@@ -85,6 +85,7 @@ def metadata():
     from .accounts import models as _accounts  # noqa: F401
     from .assessments import models as _assessments  # noqa: F401
     from .audit import models as _audit  # noqa: F401
+    from .certificates import models as _certificates  # noqa: F401
     from .certs import models as _certs  # noqa: F401
     from .certs import catalogue as _catalogue  # noqa: F401
     from .notifications import models as _notifications  # noqa: F401

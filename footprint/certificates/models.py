@@ -63,6 +63,17 @@ SIGNED_COLUMNS = ("public_id", "application_id", "organisation_id", "product_id"
 WRITE_ONCE_COLUMNS = ("pdf_sha256", "pdf_name")
 
 
+def _load_before_set(_target, value, _old, _initiator):
+    return value
+
+
+# active_history: setting a write-once column loads its stored value first (even when the
+# object was expired), so the check below sees what it replaces.
+for _name in WRITE_ONCE_COLUMNS:
+    event.listen(getattr(Certificate, _name), "set", _load_before_set, active_history=True,
+                 retval=True)
+
+
 @event.listens_for(Certificate, "before_update")
 def _refuse_signed_changes(_mapper, _connection, target: Certificate) -> None:
     state = inspect(target)

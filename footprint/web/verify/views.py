@@ -1,7 +1,6 @@
 """Verify a certificate by its public ID.
 
-An unknown ID and a malformed one get the same 404 (the app's own not-found page, or the same
-JSON), so the answer tells nothing but "no such certificate". What a certificate says is read
+An unknown ID and a malformed one get the same 404 (one page, or the same JSON), so the answer tells nothing but "no such certificate". What a certificate says is read
 from its signed text, and the signature is checked on every request with the published keys.
 The JSON answers carry an ETag and Last-Modified (the last status change) for conditional GETs,
 and may be cached for a minute: the payload never changes, the status may.
@@ -13,8 +12,8 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flask import (abort, current_app, jsonify, redirect, render_template, request,
-                   send_from_directory, url_for)
+from flask import (abort, current_app, jsonify, make_response, redirect, render_template,
+                   request, send_from_directory, url_for)
 from flask_babel import gettext as _
 
 from ... import db
@@ -37,15 +36,21 @@ def _found(public_id: str) -> Certificate | None:
     return None if parsed is None else by_public_id(db.session(), parsed)
 
 
+def _not_found():
+    """One page for every ID that names no certificate, whatever was asked: nothing of the
+    request is echoed (the language switch returns to the form, not to the URL asked)."""
+    return make_response(render_template("verify/not_found.html"), 404)
+
+
 def _certificate_or_404(public_id: str) -> Certificate:
-    """The certificate, else the app's 404 page. An ID that only differs in how it was typed
+    """The certificate, else the not-found page. An ID that only differs in how it was typed
     (case, spaces, O for 0) is sent to its printed form first."""
     parsed = ids.parse(public_id)
     if parsed is not None and parsed != public_id:
         abort(redirect(url_for(request.endpoint, public_id=parsed), 301))
     certificate = _found(public_id)
     if certificate is None:
-        abort(404)
+        abort(_not_found())
     return certificate
 
 

@@ -1,5 +1,5 @@
 """Command line: `python -m footprint compute SPEC [--json]`, `python -m footprint dataset build`,
-`python -m footprint db upgrade`, `serve`, `create-user`."""
+`python -m footprint db upgrade`, `serve`, `create-user`, `keys rotate|list`, `verify-cert`."""
 from __future__ import annotations
 
 import json
@@ -262,3 +262,59 @@ def findings_escalate(today):
     click.echo(f"{len(escalated)} overdue minor finding(s) made major"
                + "".join(f"\n  finding {f.id} (application {f.application_id}, item "
                          f"{f.item_id})" for f in escalated))
+
+
+@cli.group()
+def keys():
+    """The Ed25519 keys that sign certificates (FOOTPRINT_KEYS_DIR, else <instance>/keys)."""
+
+
+def _print_keys(directory) -> None:
+    from .certificates import keys as signing_keys
+
+    for key in signing_keys.all_keys(directory):
+        published = key.published()
+        state = f"retired {published['retired']}" if key.retired else "current"
+        click.echo(f"{key.key_id}  {key.fingerprint}  created {published['created']}  {state}")
+
+
+@keys.command("list")
+def keys_list():
+    """Every key, oldest first (the first is created if there is none)."""
+    _print_keys(config.keys_dir())
+
+
+@keys.command("rotate")
+def keys_rotate():
+    """Make a new signing key; every old one is kept, so what it signed still verifies."""
+    from .certificates import keys as signing_keys
+
+    key = signing_keys.rotate(config.keys_dir())
+    click.echo(f"new signing key {key.key_id} ({key.fingerprint})")
+    _print_keys(config.keys_dir())
+
+
+@cli.command("verify-cert")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--keys", "keys_source", required=True, metavar="FILE_OR_URL",
+              help="The published keys: a saved /.well-known/footprint-keys.json or its "
+                   "http(s) URL.")
+def verify_cert(file: Path, keys_source: str):
+    """Check a downloaded certificate (its JSON or Verifiable Credential) against the published
+    keys: exit 0 if the signature is valid, 1 naming what fails."""
+    from urllib.error import URLError
+
+    from .certificates.check import check_file, load_keys
+    from .certificates.errors import VerificationError
+
+    try:
+        public_keys = load_keys(keys_source)
+    except (OSError, URLError, VerificationError) as exc:
+        click.echo(f"cannot read the keys: {exc}", err=True)
+        sys.exit(1)
+    checked = check_file(file.read_bytes(), public_keys)
+    if not checked.result.valid:
+        click.echo(f"not valid ({checked.result.error.code}): {checked.result.error}", err=True)
+        sys.exit(1)
+    click.echo(f"valid signature, key {checked.result.key_id}, "
+               f"certificate {checked.certificate_id}")

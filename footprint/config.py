@@ -24,6 +24,12 @@ def brightway_dir(instance: Path | None = None) -> Path:
     return Path(os.environ.get("BRIGHTWAY2_DIR", default)).resolve()
 
 
+def keys_dir(instance: Path | None = None) -> Path:
+    """The certificate signing keys (footprint.certificates.keys): private, outside the repo."""
+    default = (instance or instance_path()) / "keys"
+    return Path(os.environ.get("FOOTPRINT_KEYS_DIR", default)).resolve()
+
+
 def database_url(instance: Path | None = None) -> str:
     default = f"sqlite:///{(instance or instance_path()) / 'footprint.sqlite'}"
     return os.environ.get("DATABASE_URL", default)
@@ -64,6 +70,56 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+# Years a certificate is valid, by scheme. [C]: CNCA general rules for the product
+# carbon-footprint label (2025-03-17): 2 years (reference/standards.md 5.3, 5.6). [U]: green
+# design and green factory have no fixed validity in GB/T 32161 / GB/T 36132 or the MIIT lists
+# (those are kept by annual dynamic management); 3 years follows the 2013 low-carbon product
+# certificates [C] until a scheme rule is found.
+CERT_VALIDITY_YEARS = {"pcf-verification": 2, "green-design": 3, "green-factory": 3}
+# Until an accredited issuer is configured, every certificate says what it is.
+UNCONFIGURED_ISSUER = {
+    "ISSUER_NAME": "Platform verification, not a CNCA certification body · "
+                   "平台核验，非国家认监委（CNCA）认证机构",
+    "ISSUER_ACCREDITATION": "None: not a national (CNCA) product carbon-footprint label "
+                            "certificate · 无：非国家（CNCA）产品碳足迹标识认证证书",
+    "ISSUER_CONTACT": "not configured · 未配置",
+}
+CERT_DISCLAIMER = (
+    "This certificate records a verification on this platform of the holder's own assessment. "
+    "It is not a national product carbon-footprint label certificate (CNCA). · "
+    "本证书记录本平台对持证方自我评价的核验结果，不是国家产品碳足迹标识认证（CNCA）证书。")
+
+
+def _validity_years() -> dict[str, int]:
+    """CERT_VALIDITY_YEARS, with FOOTPRINT_CERT_VALIDITY_YEARS="scheme=years,..." over it."""
+    years = dict(CERT_VALIDITY_YEARS)
+    for entry in filter(None, os.environ.get("FOOTPRINT_CERT_VALIDITY_YEARS", "").split(",")):
+        scheme, _, value = entry.partition("=")
+        if scheme.strip() not in years or not value.strip().isdigit() or int(value) < 1:
+            raise ValueError(f"FOOTPRINT_CERT_VALIDITY_YEARS: {entry!r} is not scheme=years "
+                             f"with a scheme of {sorted(years)}")
+        years[scheme.strip()] = int(value)
+    return years
+
+
+def certificate_settings(instance: Path) -> dict:
+    """Issuing and verifying certificates (footprint.certificates, the verify pages)."""
+    return {
+        "KEYS_DIR": str(keys_dir(instance)),
+        # Stored certificate PDFs (written by the PDF step; served by /verify/<id>/certificate.pdf).
+        "CERTIFICATES_DIR": os.environ.get("FOOTPRINT_CERTIFICATES_DIR",
+                                           str(instance / "certificates")),
+        "CERT_PREFIX": os.environ.get("FOOTPRINT_CERT_PREFIX", "CQ"),
+        "CERT_VALIDITY_YEARS": _validity_years(),
+        "CERT_DISCLAIMER": os.environ.get("FOOTPRINT_CERT_DISCLAIMER", CERT_DISCLAIMER),
+        **{name: os.environ.get(f"FOOTPRINT_{name}", default)
+           for name, default in UNCONFIGURED_ISSUER.items()},
+        # The issuer of the Verifiable Credentials (a did:web or https URL); empty: the site's URL.
+        "ISSUER_ID": os.environ.get("FOOTPRINT_ISSUER_ID", ""),
+        "VERIFY_RATE_LIMIT": os.environ.get("FOOTPRINT_VERIFY_RATE_LIMIT", "60/minute"),
+    }
+
+
 def from_environment(instance: Path) -> dict:
     secure_cookies = _flag("FOOTPRINT_SECURE_COOKIES")  # set behind HTTPS
     return {
@@ -90,4 +146,5 @@ def from_environment(instance: Path) -> dict:
         "EVIDENCE_DIR": os.environ.get("FOOTPRINT_EVIDENCE_DIR", str(instance / "evidence")),
         "EVIDENCE_MAX_BYTES": int(os.environ.get("FOOTPRINT_EVIDENCE_MAX_BYTES",
                                                  10 * 1024 * 1024)),
+        **certificate_settings(instance),
     }

@@ -86,6 +86,7 @@ def metadata():
     from .assessments import models as _assessments  # noqa: F401
     from .audit import models as _audit  # noqa: F401
     from .certs import evidence as _evidence  # noqa: F401
+    from .certificates import models as _certificates  # noqa: F401
     from .certs import models as _certs  # noqa: F401
     from .certs import catalogue as _catalogue  # noqa: F401
     from .notifications import models as _notifications  # noqa: F401

@@ -71,7 +71,9 @@ def act(w, transition: str, actor: str | None):
     else:
         attempt(w, transition, u[actor], w["application"], w["finding"])
     s.commit()
-    return s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    # the transition's event: an approval's certificate issuance follows it
+    return s.exec(select(AuditEvent).where(AuditEvent.object_type != "certificate")
+                  .order_by(AuditEvent.id.desc())).first()
 
 
 def told(w, event: AuditEvent) -> set[str]:

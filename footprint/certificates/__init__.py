@@ -1,0 +1,1 @@
+"""Certificates issued on approval: public IDs, signing keys, the signed payload, issuing."""

@@ -8,9 +8,11 @@ Signing is PAdES baseline B: no timestamp server, because rendering must not rea
 """
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -35,6 +37,18 @@ KEY_FILE, CERT_FILE = "key.pem", "cert.pem"
 KEY_BITS = 3072
 VALIDITY = timedelta(days=20 * 365)  # the key outlives every certificate it signs
 FIELD_NAME = "Signature1"
+
+
+def outside_event_loop(function, *args, **kwargs):
+    """Call one of pyHanko's synchronous functions. They run their coroutine with asyncio.run,
+    which fails in a thread whose event loop is running (a caller inside an async server, or
+    Playwright's sync API in the tests): there the call runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def signing_dir(instance_dir: Path) -> Path:
@@ -113,7 +127,7 @@ def sign_pdf(pdf_bytes: bytes, key, cert: x509.Certificate, *, reason: str,
         field_name=FIELD_NAME, reason=reason, location=location,
         subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
-    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+    return outside_event_loop(signers.sign_pdf, writer, metadata, signer=signer).getvalue()
 
 
 @dataclass
@@ -149,7 +163,8 @@ def check_pdf(pdf_bytes: bytes, trusted_cert: x509.Certificate) -> PdfSignatureC
         return check
     trusted = _asn1_cert(trusted_cert)
     try:
-        status = validate_pdf_signature(signatures[0], _validation_context(trusted))
+        status = outside_event_loop(validate_pdf_signature, signatures[0],
+                                    _validation_context(trusted))
     except (SignatureValidationError, SigningError, ValueError) as error:
         check.problems.append(f"the signature cannot be validated: {error}")
         return check

@@ -8,15 +8,18 @@ Findings are in findings.py.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlmodel import Session, select
 
 from ..accounts.models import Site
 from ..accounts.roles import Role
 from ..assessments.models import Assessment
 from ..audit.operations import record, snapshot
+from ..certificates.operations import issue
 from ..errors import InputError, Location
 from ..products.models import Product
 from ..products.operations import _take_lock
@@ -293,9 +296,11 @@ def complete_evaluation(session: Session, actor, application: Application, *,
 
 
 def decide(session: Session, actor, application: Application, *, approve: bool, reason: str,
-           lock_version: int | None = None) -> Application:
+           lock_version: int | None = None, config: Mapping | None = None) -> Application:
     """Approve or reject, with a reason, by a certifier who did not evaluate it. Of two
-    certifiers deciding at once, the second gets ChangedMeanwhile (the conditional UPDATE)."""
+    certifiers deciding at once, the second gets ChangedMeanwhile (the conditional UPDATE).
+    Approval issues the certificate in the same transaction (its event follows the approval's),
+    with the certificate settings of `config`, else of the running app."""
     transition = "approve" if approve else "reject"
     rule = check(transition, actor, application)
     _refuse_open_major(session, application)
@@ -303,6 +308,9 @@ def decide(session: Session, actor, application: Application, *, approve: bool, 
     if not reason:
         raise InputError("give the reason for the decision", code="reason_required",
                          location=Location(field="reason"))
-    return _move(session, actor, application, f"application.{transition}", rule.to,
-                 lock_version, decider_id=actor.id, decision_reason=reason,
-                 decided_dt=utcnow())
+    _move(session, actor, application, f"application.{transition}", rule.to, lock_version,
+          decider_id=actor.id, decision_reason=reason, decided_dt=utcnow())
+    if approve:
+        issue(session, application, actor,
+              config=current_app.config if config is None else config)
+    return application

@@ -70,13 +70,14 @@ def register_blueprints(app: Flask) -> None:
     from .notifications import bp as notifications_bp
     from .products import bp as products_bp
     from .sites import bp as sites_bp
+    from .verify import bp as verify_bp
 
     register_converters(app)
     init_extensions(app)
     init_security(app)
     init_filters(app)
     for blueprint in (main, auth_bp, sites_bp, products_bp, factors_bp, assessments_bp, admin_bp,
-                      notifications_bp, applications_bp, evidence_bp):
+                      notifications_bp, applications_bp, evidence_bp, verify_bp):
         app.register_blueprint(blueprint)
     for code in (400, 403, 404, 405, 409, 413, 429, 500):
         app.register_error_handler(code, _error(code))

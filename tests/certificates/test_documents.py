@@ -211,3 +211,17 @@ def test_the_signing_key_is_made_once_and_private(tmp_path, monkeypatch):
     monkeypatch.setenv("FOOTPRINT_PDF_SIGNING_DIR", str(elsewhere))
     pdfsign.issuer_certificate(tmp_path, "X")
     assert (elsewhere / "key.pem").exists()
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(pdf, issuer):
+    """pyHanko's synchronous calls use asyncio.run; inside a running loop (an async server, or
+    Playwright's sync API earlier in the same test run) they must still work."""
+    import asyncio
+
+    key, cert = issuer
+
+    async def inside_a_loop():
+        signed = pdfsign.sign_pdf(pdf, key, cert, reason="r", location="Chongqing")
+        return pdfsign.check_pdf(signed, cert).ok
+
+    assert asyncio.run(inside_a_loop())

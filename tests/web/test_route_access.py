@@ -6,7 +6,10 @@ import re
 from tests.helpers import add_line, login
 
 PUBLIC = {"main.index", "main.health", "main.favicon", "factors.index", "factors.export_csv",
-          "factors.search", "auth.login", "auth.signup", "auth.language", "static"}
+          "factors.search", "auth.login", "auth.signup", "auth.language", "static",
+          # certificates are verified by anyone, without an account (tests/certificates)
+          "verify.form", "verify.show", "verify.pdf", "verify.credential_json", "verify.api",
+          "verify.published_keys"}
 ANY_USER = {"auth.account", "auth.logout", "notifications.index", "notifications.read"}
 # Notification 1 is the certifier's (of the owner's submitted application 2): nobody else's.
 OWN_NOTIFICATION = {"notifications.follow"}

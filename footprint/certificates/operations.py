@@ -1,0 +1,93 @@
+"""Issuing certificates, and reading their status. Functions flush; the caller commits; each
+change records one audit event.
+
+`issue` is called by footprint.certs.operations.decide when it approves, in the same
+transaction, so an approved application always has its certificate (and its issuance event
+follows the approval event). The lifecycle (suspend, restore, withdraw, supersede) is written
+elsewhere on the status columns; `status_of` is how every reader tells the status.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from ..accounts.models import Organisation, Site, User
+from ..assessments.models import Assessment
+from ..audit.operations import record, snapshot
+from ..certs import catalogue
+from ..certs.models import Application, ApplicationState
+from ..certs.workflow import refuse
+from ..products.models import Product
+from ..timeutil import utcnow
+from . import ids, payload, signing
+from .models import Certificate, CertificateStatus
+
+
+def issuer_of(config: Mapping) -> dict:
+    return {"name": config["ISSUER_NAME"], "accreditation": config["ISSUER_ACCREDITATION"],
+            "contact": config["ISSUER_CONTACT"]}
+
+
+def _new_public_id(session: Session, scheme: str, year: int, prefix: str) -> str:
+    """A random ID no certificate has (with 2**40 per scheme and year, a repeat is rare)."""
+    while True:
+        public_id = ids.new_id(scheme, year, prefix)
+        if by_public_id(session, public_id) is None:
+            return public_id
+
+
+def issue(session: Session, application: Application, actor, *, config: Mapping,
+          today: date | None = None) -> Certificate:
+    """The signed certificate of an approved application, valid from `today` (UTC date) for
+    the scheme's CERT_VALIDITY_YEARS."""
+    if application.state != ApplicationState.APPROVED:
+        raise refuse("not_approved", "only an approved application gets a certificate",
+                     state=application.state)
+    today = today or utcnow().date()
+    get = session.get
+    assessment = get(Assessment, application.assessment_id) if application.assessment_id else None
+    product = get(Product, application.product_id) if application.product_id else None
+    site = get(Site, application.site_id) if application.site_id else None
+    years = config["CERT_VALIDITY_YEARS"][application.scheme]
+    public_id = _new_public_id(session, application.scheme, today.year, config["CERT_PREFIX"])
+    facts = payload.build(
+        application, assessment, product, site, get(Organisation, application.organisation_id),
+        get(User, application.evaluator_id) if application.evaluator_id else None,
+        get(User, application.decider_id) if application.decider_id else None,
+        issuer_of(config), catalogue.get(session, application.criteria_key, {}), today,
+        public_id=public_id, validity_years=years, disclaimer=config["CERT_DISCLAIMER"])
+    text, signature, key_id = signing.sign(facts, Path(config["KEYS_DIR"]))
+    certificate = Certificate(
+        public_id=public_id, application_id=application.id,
+        organisation_id=application.organisation_id, product_id=application.product_id,
+        site_id=application.site_id, assessment_id=application.assessment_id,
+        scheme=application.scheme, status=CertificateStatus.VALID, issued_dt=utcnow(),
+        valid_from=today, valid_until=payload.valid_until(today, years),
+        # The stored payload is read back from the signed text: exactly what was signed.
+        payload=json.loads(text), payload_canonical=text, signature=signature, key_id=key_id,
+        surveillance_due=payload.surveillance_due(today))
+    session.add(certificate)
+    session.flush()
+    record(session, actor=actor, action="certificate.issue", obj=certificate,
+           after=snapshot(certificate))
+    return certificate
+
+
+def status_of(certificate: Certificate, today: date) -> str:
+    """The status as of `today`: a valid certificate past its last day is expired."""
+    if certificate.status == CertificateStatus.VALID and certificate.valid_until < today:
+        return CertificateStatus.EXPIRED
+    return certificate.status
+
+
+def by_public_id(session: Session, public_id: str) -> Certificate | None:
+    return session.exec(select(Certificate).where(Certificate.public_id == public_id)).first()
+
+
+def of_application(session: Session, application_id: int) -> Certificate | None:
+    return session.exec(select(Certificate)
+                        .where(Certificate.application_id == application_id)).first()

@@ -23,7 +23,7 @@ from ..certs.models import Application, ApplicationState
 from ..certs.workflow import refuse
 from ..products.models import Product
 from ..timeutil import utcnow
-from . import ids, payload, signing
+from . import documents, ids, payload, signing
 from .models import Certificate, CertificateStatus
 
 
@@ -70,6 +70,7 @@ def issue(session: Session, application: Application, actor, *, config: Mapping,
         # The stored payload is read back from the signed text: exactly what was signed.
         payload=json.loads(text), payload_canonical=text, signature=signature, key_id=key_id,
         surveillance_due=payload.surveillance_due(today))
+    documents.store_pdf(certificate, config)
     session.add(certificate)
     session.flush()
     record(session, actor=actor, action="certificate.issue", obj=certificate,

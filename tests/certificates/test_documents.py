@@ -219,6 +219,7 @@ def test_signing_and_checking_work_inside_a_running_event_loop(pdf, issuer):
     """pyHanko's synchronous calls use asyncio.run; inside a running loop (an async server, or
     Playwright's sync API earlier in the same test run) they must still work."""
     import asyncio
+    import threading
 
     key, cert = issuer
 
@@ -226,7 +227,12 @@ def test_signing_and_checking_work_inside_a_running_event_loop(pdf, issuer):
         signed = pdfsign.sign_pdf(pdf, key, cert, reason="r", location="Chongqing")
         return pdfsign.check_pdf(signed, cert).ok
 
-    assert asyncio.run(inside_a_loop())
+    # in a thread of its own: this thread may have a loop running already (Playwright's)
+    outcome = {}
+    thread = threading.Thread(target=lambda: outcome.update(ok=asyncio.run(inside_a_loop())))
+    thread.start()
+    thread.join()
+    assert outcome == {"ok": True}
 
 
 def test_a_long_bilingual_issuer_name_fits_an_x509_name(tmp_path):

@@ -53,15 +53,23 @@ def _dispose_engines(monkeypatch):
 FAST_HASH = "pbkdf2:sha256:1000"
 
 
+@pytest.fixture(scope="session")
+def pdf_signing_dir(tmp_path_factory) -> Path:
+    """One PDF-signing key for the run: each RSA-3072 key takes about a second to make, and a
+    fresh instance folder per test would make one per certificate-issuing test."""
+    return tmp_path_factory.mktemp("pdf-signing")
+
+
 @pytest.fixture
-def app(tmp_path, bw_dir):
+def app(tmp_path, bw_dir, pdf_signing_dir):
     """A fresh app on an empty database; CSRF and rate limits off unless a test turns them on."""
     from footprint import create_app
 
     return create_app({"INSTANCE_PATH": str(tmp_path), "BRIGHTWAY2_DIR": str(bw_dir),
                        "DATABASE_URL": empty_database(tmp_path), "TESTING": True,
                        "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                       "PASSWORD_HASH_METHOD": FAST_HASH})
+                       "PASSWORD_HASH_METHOD": FAST_HASH,
+                       "PDF_SIGNING_DIR": str(pdf_signing_dir)})
 
 
 @pytest.fixture

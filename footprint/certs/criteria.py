@@ -8,6 +8,7 @@ where it is wrong without reading code. Scoring (`scoring.py`) trusts what passe
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Optional, Union
 
@@ -199,9 +200,13 @@ def load_criteria(path: Path | str) -> Criteria:
     return criteria_from_text(text, display)
 
 
+@lru_cache(maxsize=128)
 def criteria_from_text(text: str, display: str) -> Criteria:
     """Criteria from the YAML text of a file (or of a web upload, the same checks);
-    `display` names where the text comes from in every message."""
+    `display` names where the text comes from in every message. Cached: the same text always
+    gives the same criteria, and reading one (YAML, then pydantic) takes about 0.15 s, which
+    every app start, every new application and every page reading stored criteria would pay.
+    Callers never change a Criteria."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

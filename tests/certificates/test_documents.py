@@ -209,10 +209,14 @@ def test_the_signing_key_is_made_once_and_private(tmp_path):
     assert cert.subject.rfc4514_string() == "O=重庆绿色认证中心,CN=重庆绿色认证中心"
 
 
-def test_the_configured_signing_folder_is_used(app):
-    from pathlib import Path
+def test_the_signing_folder_defaults_to_the_instance(tmp_path, monkeypatch):
+    from footprint.config import certificate_settings
 
-    assert Path(app.config["PDF_SIGNING_DIR"]) == Path(app.instance_path) / "keys" / "pdf-signing"
+    monkeypatch.delenv("FOOTPRINT_PDF_SIGNING_DIR", raising=False)
+    assert certificate_settings(tmp_path)["PDF_SIGNING_DIR"] == str(
+        tmp_path / "keys" / "pdf-signing")
+    monkeypatch.setenv("FOOTPRINT_PDF_SIGNING_DIR", "/srv/signing")
+    assert certificate_settings(tmp_path)["PDF_SIGNING_DIR"] == "/srv/signing"
 
 
 def test_signing_and_checking_work_inside_a_running_event_loop(pdf, issuer):

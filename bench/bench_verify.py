@@ -63,8 +63,7 @@ def process_cpu(pid: int) -> float:
 def default_bw_dir() -> str | None:
     if os.environ.get("BRIGHTWAY2_DIR"):
         return os.environ["BRIGHTWAY2_DIR"]
-    for candidate in (REPO / "instance" / "brightway-test",
-                      REPO.parent / "main" / "instance" / "brightway-test"):
+    for candidate in (REPO / "instance" / "brightway-test",):
         if (candidate / "projects.db").exists():
             return str(candidate)
     return None  # the demo builds <instance>/brightway (a few seconds)

@@ -163,6 +163,8 @@ def drive(port: int, path: str, headers: dict, expect: int, total: int, concurre
         thread.join()
     wall = time.perf_counter() - started
     latencies.sort()
+    if not latencies:
+        sys.exit(f"no request to {path} finished within {time_cap:g} s")
 
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(round(p / 100 * (len(latencies) - 1))))]
@@ -228,7 +230,8 @@ def main() -> None:
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for name in args.only or list(urls):
             path, extra, expect = urls[name]
-            drive(port, path, extra, expect, args.warmup, args.concurrency, args.time_cap)
+            if args.warmup:
+                drive(port, path, extra, expect, args.warmup, args.concurrency, args.time_cap)
             cpu_before, client_before = process_cpu(server.pid), time.process_time()
             r = drive(port, path, extra, expect, args.requests, args.concurrency, args.time_cap)
             server_cpu = process_cpu(server.pid) - cpu_before

@@ -1,7 +1,9 @@
 """Verify a certificate by its public ID.
 
 An unknown ID and a malformed one get the same 404 (one page, or the same JSON), so the answer tells nothing but "no such certificate". What a certificate says is read
-from its signed text, and the signature is checked on every request with the published keys.
+from its signed text, and the signature is checked against the published keys; the verdict is
+remembered in the process per certificate, signed text, signature and published key (none of
+which ever changes), while the status is read from the database on every request.
 The JSON answers carry an ETag and Last-Modified (the last status change) for conditional GETs,
 and may be cached for a minute: the payload never changes, the status may.
 """
@@ -9,6 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import threading
+from collections import OrderedDict
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -35,6 +40,69 @@ def _keys_dir() -> Path:
 def _found(public_id: str) -> Certificate | None:
     parsed = ids.parse(public_id)
     return None if parsed is None else by_public_id(db.session(), parsed)
+
+
+# --- the signature check, remembered --------------------------------------------------------------
+# A certificate's signed text, signature and key never change, and a published key file never
+# changes once written (keys.py links it into place whole; rotation adds files, removes none).
+# So the verdict of one check holds as long as the same text, signature and published key are
+# looked at: it is remembered per (certificate, key_id, published key, text, signature), in this
+# process, for at most VERIFIED_CACHE_SIZE certificates. The published keys themselves are read
+# again whenever the keys folder's listing changes (a file added, removed or replaced). What may
+# change - the status, its reason and date - is read from the database on every request and is
+# never part of what is remembered.
+
+VERIFIED_CACHE_SIZE = 4096
+_cache_lock = threading.Lock()
+_keys_seen: dict[str, tuple[tuple, list[dict]]] = {}  # keys dir -> (listing, published keys)
+_verified: OrderedDict[tuple, signing.VerifyResult] = OrderedDict()
+
+
+def _keys_listing(directory: Path) -> tuple:
+    """What identifies the key files now: name, inode, size and modification time of each."""
+    try:
+        entries = sorted((e.name, e.inode(), e.stat().st_size, e.stat().st_mtime_ns)
+                         for e in os.scandir(directory)
+                         if e.name.startswith("ed25519-") and e.name.endswith(".pem"))
+    except FileNotFoundError:
+        return ()
+    return tuple(entries)
+
+
+def _published_keys() -> list[dict]:
+    """keys.public_keys(KEYS_DIR), read again only when the folder's key files changed. The
+    listing is taken before reading, so a key added meanwhile makes the next request read again."""
+    directory = _keys_dir()
+    listing = _keys_listing(directory)
+    seen = _keys_seen.get(str(directory))
+    if listing and seen is not None and seen[0] == listing:
+        return seen[1]
+    published = keys.public_keys(directory)  # creates the first key if there is none
+    with _cache_lock:
+        _keys_seen[str(directory)] = (listing, published)
+    return published
+
+
+def _check_signature(certificate: Certificate) -> signing.VerifyResult:
+    """signing.verify of the certificate against the published keys, remembered (see above)."""
+    published = _published_keys()
+    entry = next((k for k in published if k.get("key_id") == certificate.key_id), None)
+    cache_key = (certificate.id, certificate.key_id,
+                 None if entry is None else entry.get("public_key"),
+                 hashlib.sha256(certificate.payload_canonical.encode("utf-8")).digest(),
+                 certificate.signature)
+    with _cache_lock:
+        known = _verified.get(cache_key)
+        if known is not None:
+            _verified.move_to_end(cache_key)
+            return known
+    check = signing.verify(certificate.payload_canonical, certificate.signature,
+                           certificate.key_id, published)
+    with _cache_lock:
+        _verified[cache_key] = check
+        while len(_verified) > VERIFIED_CACHE_SIZE:
+            _verified.popitem(last=False)
+    return check
 
 
 def _not_found():
@@ -106,8 +174,7 @@ def form():
 def show(public_id: str):
     certificate = _certificate_or_404(public_id)
     session = db.session()
-    check = signing.verify(certificate.payload_canonical, certificate.signature,
-                           certificate.key_id, keys.public_keys(_keys_dir()))
+    check = _check_signature(certificate)
     successor = (session.get(Certificate, certificate.superseded_by_id)
                  if certificate.superseded_by_id else None)
     return render_template(

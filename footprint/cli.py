@@ -326,21 +326,25 @@ def keys_rotate():
               help="The published keys: a saved /.well-known/footprint-keys.json or its "
                    "http(s) URL.")
 def verify_cert(file: Path, keys_source: str):
-    """Check a downloaded certificate (its JSON or Verifiable Credential) against the published
-    keys: exit 0 if the signature is valid, 1 naming what fails."""
+    """Check a downloaded certificate (its JSON, Verifiable Credential or PDF) against the
+    published keys: exit 0 if the signature is valid, 1 naming what fails."""
     from urllib.error import URLError
 
-    from .certificates.check import check_file, load_keys
+    from .certificates.check import check_file, load_published
     from .certificates.errors import VerificationError
 
     try:
-        public_keys = load_keys(keys_source)
+        published = load_published(keys_source)
     except (OSError, URLError, VerificationError) as exc:
         click.echo(f"cannot read the keys: {exc}", err=True)
         sys.exit(1)
-    checked = check_file(file.read_bytes(), public_keys)
+    checked = check_file(file.read_bytes(), published["keys"],
+                         published.get("pdf_signers", []))
     if not checked.result.valid:
         click.echo(f"not valid ({checked.result.error.code}): {checked.result.error}", err=True)
         sys.exit(1)
-    click.echo(f"valid signature, key {checked.result.key_id}, "
-               f"certificate {checked.certificate_id}")
+    if checked.result.key_id.startswith("pdf:"):
+        click.echo(f"valid PDF signature, signer {checked.result.key_id[4:]}")
+    else:
+        click.echo(f"valid signature, key {checked.result.key_id}, "
+                   f"certificate {checked.certificate_id}")

@@ -123,6 +123,11 @@ def certificate_settings(instance: Path) -> dict:
         # The issuer of the Verifiable Credentials (a did:web or https URL); empty: the site's URL.
         "ISSUER_ID": os.environ.get("FOOTPRINT_ISSUER_ID", ""),
         "VERIFY_RATE_LIMIT": os.environ.get("FOOTPRINT_VERIFY_RATE_LIMIT", "60/minute"),
+        # The self-signed certificate and key that PAdES-sign the certificate PDFs.
+        "PDF_SIGNING_DIR": os.environ.get("FOOTPRINT_PDF_SIGNING_DIR",
+                                          str(instance / "keys" / "pdf-signing")),
+        # The platform's public address, printed on certificates and in their QR code.
+        "PUBLIC_URL": os.environ.get("FOOTPRINT_PUBLIC_URL", "http://127.0.0.1:5000"),
     }
 
 

@@ -1,7 +1,7 @@
 """Checking a downloaded certificate offline against the published keys: the JSON of
-/api/v1/certificates/<id>, or the Verifiable Credential of /verify/<id>/credential.json.
-What the file is, is read from its first bytes, so that other forms (the signed PDF) can be
-added beside these."""
+/api/v1/certificates/<id>, the Verifiable Credential of /verify/<id>/credential.json, or the
+PAdES-signed PDF (against the published PDF signer). What the file is, is read from its first
+bytes."""
 from __future__ import annotations
 
 import json
@@ -9,8 +9,10 @@ import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from . import credential, signing
-from .errors import MalformedDocument, VerificationError
+from cryptography import x509
+
+from . import credential, pdfsign, signing
+from .errors import MalformedDocument, PdfNotVerified, VerificationError
 
 KEYS_TIMEOUT_SECONDS = 10
 MAX_KEYS_BYTES = 1024 * 1024
@@ -23,8 +25,13 @@ class FileCheck:
 
 
 def load_keys(source: str) -> list[dict]:
-    """The published keys, from a file or an http(s) URL (no other scheme: a URL given on the
-    command line must not read local files or other services by accident)."""
+    return load_published(source)["keys"]
+
+
+def load_published(source: str) -> dict:
+    """The published keys document ({"keys": [...], "pdf_signers": [...]}), from a file or an
+    http(s) URL (no other scheme: a URL given on the command line must not read local files or
+    other services by accident)."""
     scheme = urlsplit(source).scheme.lower()
     if scheme in ("http", "https"):
         with urllib.request.urlopen(source, timeout=KEYS_TIMEOUT_SECONDS) as response:  # noqa: S310
@@ -37,12 +44,13 @@ def load_keys(source: str) -> list[dict]:
     if len(data) > MAX_KEYS_BYTES:
         raise MalformedDocument("the keys file is larger than any published one")
     try:
-        keys = json.loads(data)["keys"]
+        published = json.loads(data)
+        keys = published["keys"]
     except (ValueError, KeyError, TypeError):
         raise MalformedDocument("the keys file is not {\"keys\": [...]} JSON") from None
-    if not isinstance(keys, list):
+    if not isinstance(keys, list) or not isinstance(published.get("pdf_signers", []), list):
         raise MalformedDocument("the keys file is not {\"keys\": [...]} JSON")
-    return keys
+    return published
 
 
 def _json_document(data: bytes) -> dict:
@@ -73,12 +81,32 @@ def _check_json(document: dict, public_keys: list[dict]) -> FileCheck:
     return FileCheck(result, certificate_id)
 
 
-def check_file(data: bytes, public_keys: list[dict]) -> FileCheck:
-    """Verify a downloaded file; the result names what fails."""
+def _check_pdf(data: bytes, pdf_signers: list[dict]) -> FileCheck:
+    """A certificate PDF: one PAdES signature, intact, over the whole file, by a published
+    signer certificate."""
+    problems = []
+    for signer in pdf_signers:
+        try:
+            trusted = x509.load_pem_x509_certificate(str(signer["certificate"]).encode())
+        except (KeyError, TypeError, ValueError):
+            raise MalformedDocument("a published PDF signer is not a PEM certificate") from None
+        checked = pdfsign.check_pdf(data, trusted)
+        if checked.ok:
+            return FileCheck(signing.VerifyResult(f"pdf:{signer.get('sha256', '')[:16]}"),
+                             None)
+        problems += checked.problems
+    if not pdf_signers:
+        raise MalformedDocument("the keys file publishes no PDF signer")
+    raise PdfNotVerified("; ".join(dict.fromkeys(problems)))
+
+
+def check_file(data: bytes, public_keys: list[dict],
+               pdf_signers: list[dict] = ()) -> FileCheck:
+    """Verify a downloaded file (certificate JSON, Verifiable Credential or certificate PDF);
+    the result names what fails."""
     try:
         if data.startswith(b"%PDF"):
-            raise MalformedDocument("PDF checking is not available: check the certificate's "
-                                    "JSON or Verifiable Credential instead")
+            return _check_pdf(data, list(pdf_signers))
         return _check_json(_json_document(data.lstrip(b"\xef\xbb\xbf")), public_keys)
     except VerificationError as error:
         return FileCheck(signing.VerifyResult("", error), None)

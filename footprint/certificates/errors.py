@@ -33,3 +33,10 @@ class MalformedDocument(VerificationError):
     """The file is not a certificate in a form this platform publishes."""
 
     default_code = "malformed_document"
+
+
+class PdfNotVerified(VerificationError):
+    """The PDF's signature is missing, broken, does not cover the whole file, or is not by a
+    published signer."""
+
+    default_code = "pdf_not_verified"

@@ -25,7 +25,7 @@ from ..certs.models import Application, ApplicationState
 from ..certs.workflow import refuse
 from ..products.models import Product
 from ..timeutil import utcnow
-from . import ids, lifecycle, payload, signing
+from . import documents, ids, lifecycle, payload, signing
 from .models import Certificate, CertificateStatus
 
 
@@ -83,6 +83,7 @@ def issue(session: Session, application: Application, actor, *, config: Mapping,
         payload=json.loads(text), payload_canonical=text, signature=signature, key_id=key_id,
         surveillance_due=(correction.of.surveillance_due if correction
                           else payload.surveillance_due(today)))
+    documents.store_pdf(certificate, config)
     session.add(certificate)
     session.flush()
     record(session, actor=actor, action="certificate.correct" if correction

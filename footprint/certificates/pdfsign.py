@@ -51,11 +51,6 @@ def outside_event_loop(function, *args, **kwargs):
         return pool.submit(function, *args, **kwargs).result()
 
 
-def signing_dir(instance_dir: Path) -> Path:
-    default = Path(instance_dir) / "keys" / "pdf-signing"
-    return Path(os.environ.get("FOOTPRINT_PDF_SIGNING_DIR") or default)
-
-
 def _write_private(path: Path, data: bytes) -> None:
     """Write `data` to `path` with mode 0600, unless another process got there first: write a
     private temporary file, then link it into place (the link either wins or finds the file)."""
@@ -70,9 +65,19 @@ def _write_private(path: Path, data: bytes) -> None:
         os.unlink(temporary)
 
 
+X509_NAME_MAX = 64  # ub-common-name and ub-organization-name (RFC 5280)
+
+
+def x509_name_of(issuer_name: str) -> str:
+    """The issuer's name as X.509 allows it: a bilingual name "English · 中文" gives its first
+    part, and anything longer than 64 characters is cut."""
+    return issuer_name.split(" · ")[0].strip()[:X509_NAME_MAX]
+
+
 def _self_signed(key: rsa.RSAPrivateKey, issuer_name: str) -> x509.Certificate:
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer_name),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, issuer_name)])
+    short = x509_name_of(issuer_name)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, short),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, short)])
     now = datetime.now(timezone.utc)
     return (x509.CertificateBuilder().subject_name(name).issuer_name(name)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
@@ -87,13 +92,13 @@ def _self_signed(key: rsa.RSAPrivateKey, issuer_name: str) -> x509.Certificate:
             .sign(key, hashes.SHA256()))
 
 
-def issuer_certificate(instance_dir: Path, issuer_name: str):
+def issuer_certificate(folder: Path, issuer_name: str):
     """(private key, certificate) of the issuer's PDF signature, made on first use.
 
     An existing pair is kept as it is, even if the configured name has changed since: PDFs
     already issued name that certificate, and replacing a key is an administrator's decision.
     """
-    folder = signing_dir(instance_dir)
+    folder = Path(folder)  # config PDF_SIGNING_DIR
     key_path, cert_path = folder / KEY_FILE, folder / CERT_FILE
     if not key_path.exists():
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)

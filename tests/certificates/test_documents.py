@@ -37,7 +37,7 @@ def pdf() -> bytes:
 
 @pytest.fixture(scope="module")
 def issuer(tmp_path_factory):
-    return pdfsign.issuer_certificate(tmp_path_factory.mktemp("instance"), "重庆绿色认证中心")
+    return pdfsign.issuer_certificate(tmp_path_factory.mktemp("signing"), "重庆绿色认证中心")
 
 
 def test_the_pdf_shows_the_id_the_values_and_both_languages(pdf):
@@ -199,24 +199,27 @@ def test_verify_pdf_file_reports_ok_or_problems(pdf, issuer, tmp_path):
     assert pdfsign.verify_pdf_file(tmp_path / "missing.pdf", pem)[0] is False
 
 
-def test_the_signing_key_is_made_once_and_private(tmp_path, monkeypatch):
-    monkeypatch.delenv("FOOTPRINT_PDF_SIGNING_DIR", raising=False)
-    key, cert = pdfsign.issuer_certificate(tmp_path, "重庆绿色认证中心")
+def test_the_signing_key_is_made_once_and_private(tmp_path):
     folder = tmp_path / "keys" / "pdf-signing"
+    key, cert = pdfsign.issuer_certificate(folder, "重庆绿色认证中心")
     assert os.stat(folder / "key.pem").st_mode & 0o777 == 0o600
-    again_key, again_cert = pdfsign.issuer_certificate(tmp_path, "重庆绿色认证中心")
+    assert os.stat(folder).st_mode & 0o777 == 0o700
+    again_key, again_cert = pdfsign.issuer_certificate(folder, "重庆绿色认证中心")
     assert again_cert == cert
     assert cert.subject.rfc4514_string() == "O=重庆绿色认证中心,CN=重庆绿色认证中心"
-    elsewhere = tmp_path / "configured"
-    monkeypatch.setenv("FOOTPRINT_PDF_SIGNING_DIR", str(elsewhere))
-    pdfsign.issuer_certificate(tmp_path, "X")
-    assert (elsewhere / "key.pem").exists()
+
+
+def test_the_configured_signing_folder_is_used(app):
+    from pathlib import Path
+
+    assert Path(app.config["PDF_SIGNING_DIR"]) == Path(app.instance_path) / "keys" / "pdf-signing"
 
 
 def test_signing_and_checking_work_inside_a_running_event_loop(pdf, issuer):
     """pyHanko's synchronous calls use asyncio.run; inside a running loop (an async server, or
     Playwright's sync API earlier in the same test run) they must still work."""
     import asyncio
+    import threading
 
     key, cert = issuer
 
@@ -224,4 +227,20 @@ def test_signing_and_checking_work_inside_a_running_event_loop(pdf, issuer):
         signed = pdfsign.sign_pdf(pdf, key, cert, reason="r", location="Chongqing")
         return pdfsign.check_pdf(signed, cert).ok
 
-    assert asyncio.run(inside_a_loop())
+    # in a thread of its own: this thread may have a loop running already (Playwright's)
+    outcome = {}
+    thread = threading.Thread(target=lambda: outcome.update(ok=asyncio.run(inside_a_loop())))
+    thread.start()
+    thread.join()
+    assert outcome == {"ok": True}
+
+
+def test_a_long_bilingual_issuer_name_fits_an_x509_name(tmp_path):
+    from footprint.config import UNCONFIGURED_ISSUER
+
+    # the unconfigured name is 111 characters; X.509 allows 64 for CN and O
+    _, cert = pdfsign.issuer_certificate(tmp_path, UNCONFIGURED_ISSUER["ISSUER_NAME"])
+    assert cert.subject.rfc4514_string() == (
+        "O=Platform verification\\, not a CNCA certification body,"
+        "CN=Platform verification\\, not a CNCA certification body")
+    assert len(pdfsign.x509_name_of("x" * 100)) == 64

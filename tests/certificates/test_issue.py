@@ -116,7 +116,7 @@ def test_what_was_signed_never_changes_and_a_certificate_is_never_deleted(approv
     s = world["session"]
     certificate = of_application(s, application.id)
     certificate.status, certificate.status_reason = "suspended", "surveillance overdue"
-    certificate.pdf_name = "x.pdf"  # written once, by the PDF step
+    assert certificate.pdf_name == f"{certificate.public_id}.pdf"  # written once, at issue
     s.commit()
     for column, value in (("payload_canonical", "{}"), ("signature", "AAAA"),
                           ("valid_until", date(2099, 1, 1)), ("pdf_name", "y.pdf")):
@@ -124,6 +124,7 @@ def test_what_was_signed_never_changes_and_a_certificate_is_never_deleted(approv
         with pytest.raises(Immutable):
             s.flush()
         s.rollback()
+    assert certificate.status == "suspended"  # the status is not signed: it changes
     s.delete(s.get(Certificate, certificate.id))
     with pytest.raises(Immutable):
         s.flush()
@@ -144,3 +145,23 @@ def test_the_database_refuses_changing_what_was_signed_and_deleting(approved):
             s.execute(text(statement), {"id": certificate_id})
         s.rollback()
     assert s.get(Certificate, certificate_id).status == "withdrawn"
+
+
+def test_the_signed_pdf_is_stored_once_at_issue_and_served_from_storage(approved, app):
+    import hashlib
+    from pathlib import Path
+
+    from footprint.certificates import pdfsign
+
+    world, application = approved
+    certificate = of_application(world["session"], application.id)
+    stored = Path(app.config["CERTIFICATES_DIR"]) / certificate.pdf_name
+    content = stored.read_bytes()
+    assert hashlib.sha256(content).hexdigest() == certificate.pdf_sha256
+    assert stored.stat().st_mode & 0o777 == 0o600
+    _, signer = pdfsign.issuer_certificate(Path(app.config["PDF_SIGNING_DIR"]),
+                                           app.config["ISSUER_NAME"])
+    assert pdfsign.check_pdf(content, signer).ok
+    served = app.test_client().get(f"/verify/{certificate.public_id}/certificate.pdf")
+    assert served.status_code == 200 and served.data == content
+    served.close()

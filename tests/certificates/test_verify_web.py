@@ -43,8 +43,7 @@ def test_the_page_shows_a_valid_certificate_its_facts_and_the_checked_signature(
     assert "5.25 kg CO2e per functional unit" in html
     assert certificate.payload["valid_until"] in html
     assert "CNCA" in html  # the disclaimer
-    assert "certificate.pdf" not in html  # no PDF stored yet
-    assert client.get(f"/verify/{certificate.public_id}/certificate.pdf").status_code == 404
+    assert f"/verify/{certificate.public_id}/certificate.pdf" in html  # stored at issue
 
 
 def test_the_page_says_when_the_signature_does_not_check(certified, client, app):
@@ -124,18 +123,14 @@ def test_the_form_and_the_qr_landing(certified, client):
     assert lower.status_code == 301 and lower.headers["Location"].endswith(certificate.public_id)
 
 
-def test_the_pdf_is_served_once_stored(certified, client, app):
+def test_the_pdf_is_served_from_storage(certified, client, app):
     world, certificate = certified
     from pathlib import Path
 
-    folder = Path(app.config["CERTIFICATES_DIR"])
-    folder.mkdir(parents=True)
-    (folder / "c1.pdf").write_bytes(b"%PDF-1.7 test")
-    certificate.pdf_name = "c1.pdf"
-    world["session"].commit()
+    stored = (Path(app.config["CERTIFICATES_DIR"]) / certificate.pdf_name).read_bytes()
     with client.get(f"/verify/{certificate.public_id}/certificate.pdf") as answer:
         assert (answer.status_code, answer.mimetype, answer.data) == (
-            200, "application/pdf", b"%PDF-1.7 test")
+            200, "application/pdf", stored)
     assert client.get(f"/api/v1/certificates/{certificate.public_id}").json["pdf_url"] == (
         f"http://localhost/verify/{certificate.public_id}/certificate.pdf")
 
@@ -149,7 +144,8 @@ def test_the_api_gives_the_signed_text_and_answers_conditional_gets(certified, c
                          "pdf_url"}
     assert body["payload_canonical"] == certificate.payload_canonical
     assert body["payload"] == json.loads(certificate.payload_canonical)
-    assert (body["status"], body["pdf_url"]) == ("valid", None)
+    assert (body["status"], body["pdf_url"]) == (
+        "valid", f"http://localhost/verify/{certificate.public_id}/certificate.pdf")
     assert answer.headers["ETag"] == f'"{hashlib.sha256(answer.data).hexdigest()}"'
     assert answer.cache_control.public and answer.cache_control.max_age == 60
     assert answer.last_modified is not None
@@ -269,9 +265,20 @@ def test_verify_cert_passes_a_downloaded_certificate_and_names_a_changed_byte(ce
     result = runner.invoke(cli, ["verify-cert", str(bad), "--keys", str(keys_file)])
     assert result.exit_code == 1 and "bad_signature" in result.output
     pdf = tmp_path / "c.pdf"
-    pdf.write_bytes(b"%PDF-1.7")
+    with client.get(f"/verify/{certificate.public_id}/certificate.pdf") as download:
+        pdf.write_bytes(download.data)
     result = runner.invoke(cli, ["verify-cert", str(pdf), "--keys", str(keys_file)])
-    assert result.exit_code == 1 and "PDF checking is not available" in result.output
+    assert result.exit_code == 0, result.output
+    signer = json.loads(keys_file.read_text())["pdf_signers"][0]["sha256"]
+    assert result.output == f"valid PDF signature, signer {signer[:16]}\n"
+    changed = bytearray(pdf.read_bytes())
+    changed[len(changed) // 3] ^= 0x01  # inside the signed byte range
+    pdf.write_bytes(bytes(changed))
+    result = runner.invoke(cli, ["verify-cert", str(pdf), "--keys", str(keys_file)])
+    assert result.exit_code == 1 and "pdf_not_verified" in result.output
+    pdf.write_bytes(b"%PDF-1.7 unsigned")
+    result = runner.invoke(cli, ["verify-cert", str(pdf), "--keys", str(keys_file)])
+    assert result.exit_code == 1 and "pdf_not_verified" in result.output
     for source in ("file:///etc/passwd", "ftp://example.cn/keys.json"):
         result = runner.invoke(cli, ["verify-cert", str(good), "--keys", source])
         assert result.exit_code == 1 and "http(s)" in result.output
@@ -279,7 +286,7 @@ def test_verify_cert_passes_a_downloaded_certificate_and_names_a_changed_byte(ce
 
 def test_verify_cert_names_an_unknown_key(certified, client, tmp_path):
     _, certificate = certified
-    (tmp_path / "keys.json").write_text(json.dumps({"keys": []}))
+    (tmp_path / "keys.json").write_text(json.dumps({"keys": []}))  # and no PDF signer
     (tmp_path / "cert.json").write_bytes(client.get(
         f"/api/v1/certificates/{certificate.public_id}").data)
     result = CliRunner().invoke(cli, ["verify-cert", str(tmp_path / "cert.json"), "--keys",
@@ -313,3 +320,12 @@ def test_verification_is_rate_limited_per_client(certified, client, app):
     other = app.test_client()
     other_answer = other.get(urls[0], environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert other_answer.status_code == 200
+
+
+def test_the_label_artwork_is_downloadable(certified, client):
+    _, certificate = certified
+    svg = client.get(f"/verify/{certificate.public_id}/label.svg")
+    assert svg.mimetype == "image/svg+xml" and certificate.public_id in svg.get_data(as_text=True)
+    png = client.get(f"/verify/{certificate.public_id}/label.png")
+    assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert client.get("/verify/CQ-CFP-2026-AAAA-AAAA-A/label.svg").status_code == 404

@@ -9,7 +9,7 @@ PUBLIC = {"main.index", "main.health", "main.favicon", "factors.index", "factors
           "factors.search", "auth.login", "auth.signup", "auth.language", "static",
           # certificates are verified by anyone, without an account (tests/certificates)
           "verify.form", "verify.show", "verify.pdf", "verify.credential_json", "verify.api",
-          "verify.published_keys"}
+          "verify.published_keys", "verify.label_artwork"}
 ANY_USER = {"auth.account", "auth.logout", "notifications.index", "notifications.read"}
 # Notification 1 is the certifier's (of the owner's submitted application 2): nobody else's.
 OWN_NOTIFICATION = {"notifications.follow"}

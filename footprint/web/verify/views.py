@@ -12,12 +12,13 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes, serialization
 from flask import (abort, current_app, jsonify, make_response, redirect, render_template,
                    request, send_from_directory, url_for)
 from flask_babel import gettext as _
 
 from ... import db
-from ...certificates import credential, ids, keys, signing
+from ...certificates import credential, ids, keys, label, pdfsign, signing
 from ...certificates.models import Certificate, CertificateStatus
 from ...certificates.operations import by_public_id, status_of
 from ...timeutil import utcnow
@@ -125,6 +126,21 @@ def pdf(public_id: str):
                                mimetype="application/pdf", max_age=CACHE_SECONDS)
 
 
+@bp.get("/verify/<public_id>/label.<any(svg, png):fmt>")
+def label_artwork(public_id: str, fmt: str):
+    """The carbon-label artwork for packaging, drawn from the signed facts."""
+    facts = json.loads(_certificate_or_404(public_id).payload_canonical)
+    if fmt == "svg":
+        body, mimetype = label.label_svg(facts), "image/svg+xml"
+    else:
+        body, mimetype = label.label_png(facts), "image/png"
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{public_id}-label.{fmt}"'
+    response.cache_control.public, response.cache_control.max_age = True, CACHE_SECONDS
+    return response
+
+
 @bp.get("/verify/<public_id>/credential.json")
 def credential_json(public_id: str):
     certificate = _certificate_or_404(public_id)
@@ -158,4 +174,13 @@ def api(public_id: str):
 def published_keys():
     every = keys.all_keys(_keys_dir())
     changed = max(key.retired or key.created for key in every)
-    return _cached_json({"keys": [key.published() for key in every]}, changed)
+    return _cached_json({"keys": [key.published() for key in every],
+                         "pdf_signers": [_pdf_signer()]}, changed)
+
+
+def _pdf_signer() -> dict:
+    """The certificate that PAdES-signs the certificate PDFs, so a PDF checks offline too."""
+    _, cert = pdfsign.issuer_certificate(Path(current_app.config["PDF_SIGNING_DIR"]),
+                                         current_app.config["ISSUER_NAME"])
+    return {"certificate": cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+            "sha256": cert.fingerprint(hashes.SHA256()).hex()}

@@ -277,6 +277,7 @@ def test_a_correction_reissues_the_facts_as_they_read_now_and_supersedes(certifi
     assert signing.verify(new.payload_canonical, new.signature, new.key_id,
                           keys.public_keys(app.config["KEYS_DIR"])).valid
     assert new.signature != old.signature
+    assert new.pdf_name == f"{new.public_id}.pdf" != old.pdf_name  # its own signed PDF
     assert (old.status, old.superseded_by_id, old.status_reason) == (
         "superseded", new.id, "holder renamed")
     assert of_application(s, old.application_id).id == new.id

@@ -6,7 +6,9 @@
   application in any state after draft, with its findings and evidence, and the product, its
   lines and supplier factors, the site with its annual data and the stored assessment it points
   at), and never their own organisation's. What they may do to an application is the
-  workflow's (certs/workflow.py).
+  workflow's (certs/workflow.py); to a certificate, the lifecycle's (certificates/lifecycle.py).
+- Certificates are viewed by their holder's organisation and by certifiers of other
+  organisations; nobody edits one (its status changes through the lifecycle operations only).
 - Admins administer organisations and users; they do not edit applicants' data.
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlmodel import Session, select
 from .accounts.models import Organisation, Site, SiteYear, User
 from .accounts.roles import Role
 from .assessments.models import Assessment
+from .certificates.models import Certificate
 from .certs.evidence import Evidence
 from .certs.models import Application, ApplicationState, Finding
 from .products.models import Line, Product, SupplierFactor
@@ -30,7 +33,7 @@ class Action(StrEnum):
 
 
 APPLICANT_OBJECTS = (Site, SiteYear, Product, Line, SupplierFactor, Assessment, Application,
-                     Finding, Evidence)
+                     Finding, Evidence, Certificate)
 ADMINISTERED_OBJECTS = (Organisation, User)
 
 
@@ -61,7 +64,7 @@ def _archived(session: Session, obj) -> bool:
 def submitted_for_review(session: Session, obj) -> bool:
     """Whether the object is part of an application that was submitted (whatever happened to it
     since: a decided or withdrawn application stays part of the record)."""
-    if isinstance(obj, (Finding, Evidence)):
+    if isinstance(obj, (Finding, Evidence, Certificate)):  # a certificate's was approved
         obj = session.get(Application, obj.application_id)
     if isinstance(obj, Application):
         return obj is not None and obj.submitted_dt is not None
@@ -100,7 +103,7 @@ def can(session: Session, user: User | None, action: Action, obj) -> bool:
             if isinstance(obj, Evidence):  # removable from a draft only
                 application = session.get(Application, obj.application_id)
                 return application.state == ApplicationState.DRAFT
-            if isinstance(obj, Finding):  # answered through the workflow operations only
+            if isinstance(obj, (Finding, Certificate)):  # changed by their operations only
                 return False
             return isinstance(obj, (Site, SiteYear)) or (not isinstance(obj, Assessment)
                                                          and not _archived(session, obj))

@@ -1,5 +1,6 @@
 """Command line: `python -m footprint compute SPEC [--json]`, `python -m footprint dataset build`,
-`python -m footprint db upgrade`, `serve`, `create-user`, `keys rotate|list`, `verify-cert`."""
+`python -m footprint db upgrade`, `serve`, `create-user`, `keys rotate|list`, `verify-cert`,
+`findings escalate` and `certificates lapse` (daily)."""
 from __future__ import annotations
 
 import json
@@ -262,6 +263,31 @@ def findings_escalate(today):
     click.echo(f"{len(escalated)} overdue minor finding(s) made major"
                + "".join(f"\n  finding {f.id} (application {f.application_id}, item "
                          f"{f.item_id})" for f in escalated))
+
+
+@cli.group()
+def certificates():
+    """Certificates issued on approval."""
+
+
+@certificates.command("lapse")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date to judge the restore deadlines against (default: today, UTC).")
+def certificates_lapse(today):
+    """Withdraw every suspended certificate not restored by its deadline (run daily, e.g. from
+    cron)."""
+    from . import create_app, db
+    from .certificates.lifecycle import lapse_suspensions
+    from .timeutil import utcnow
+
+    app = create_app()
+    with app.app_context():
+        session = db.session()
+        lapsed = lapse_suspensions(session, (today or utcnow()).date())
+        session.commit()
+        click.echo(f"{len(lapsed)} suspended certificate(s) withdrawn: not restored in time"
+                   + "".join(f"\n  {c.public_id} ({c.status_reason})"
+                             for c in lapsed))
 
 
 @cli.group()

@@ -89,6 +89,8 @@ CERT_DISCLAIMER = (
     "It is not a national product carbon-footprint label certificate (CNCA). · "
     "本证书记录本平台对持证方自我评价的核验结果，不是国家产品碳足迹标识认证（CNCA）证书。")
 
+DEFAULT_RESTORE_DAYS = 90
+
 
 def _validity_years() -> dict[str, int]:
     """CERT_VALIDITY_YEARS, with FOOTPRINT_CERT_VALIDITY_YEARS="scheme=years,..." over it."""
@@ -111,6 +113,10 @@ def certificate_settings(instance: Path) -> dict:
                                            str(instance / "certificates")),
         "CERT_PREFIX": os.environ.get("FOOTPRINT_CERT_PREFIX", "CQ"),
         "CERT_VALIDITY_YEARS": _validity_years(),
+        # Days a suspended certificate may be restored in before it lapses into withdrawal: a
+        # platform choice (the standards name no period), FOOTPRINT_CERT_RESTORE_DAYS over it.
+        "CERT_RESTORE_DAYS": int(os.environ.get("FOOTPRINT_CERT_RESTORE_DAYS",
+                                                DEFAULT_RESTORE_DAYS)),
         "CERT_DISCLAIMER": os.environ.get("FOOTPRINT_CERT_DISCLAIMER", CERT_DISCLAIMER),
         **{name: os.environ.get(f"FOOTPRINT_{name}", default)
            for name, default in UNCONFIGURED_ISSUER.items()},

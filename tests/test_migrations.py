@@ -408,3 +408,42 @@ def test_revision_0003_gives_every_existing_user_a_session_token_of_their_own(ur
     engine.dispose()
     assert len(tokens) == 2 and len(set(tokens)) == 2
     assert all(len(token) == 32 for token in tokens)  # 16 random bytes as hex
+
+
+def certificate_triggers(url: str) -> set[str]:
+    query = ("SELECT tgname FROM pg_trigger WHERE tgrelid = 'certificates'::regclass "
+             "AND NOT tgisinternal" if url.startswith("postgresql") else
+             "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+             "AND tbl_name = 'certificates'")
+    engine = db.migration_engine(url)
+    try:
+        with engine.connect() as connection:
+            return set(connection.execute(text(query)).scalars())
+    finally:
+        engine.dispose()
+
+
+def application_id_is_unique(url: str) -> bool:
+    engine = db.migration_engine(url)
+    try:
+        with engine.connect() as connection:
+            unique = inspect(connection).get_unique_constraints("certificates")
+    finally:
+        engine.dispose()
+    return ["application_id"] in [c["column_names"] for c in unique]
+
+
+def test_revision_0013_keeps_the_certificate_guard_both_ways(url):
+    """0013 alters the certificates table (SQLite copies it, dropping its triggers): the guard
+    is there after the upgrade and after the downgrade. That it still refuses is tested on
+    the migrated test databases (tests/certificates)."""
+    db.upgrade(url, "0012")
+    installed = certificate_triggers(url)
+    assert installed in ({"certificates_no_delete", "certificates_signed_fixed"},
+                         {"certificates_guard", "certificates_no_truncate"})
+    assert application_id_is_unique(url)
+    db.upgrade(url, "0013")
+    assert certificate_triggers(url) == installed
+    assert not application_id_is_unique(url)  # a correction is another certificate of it
+    db.downgrade(url, "0012")
+    assert certificate_triggers(url) == installed and application_id_is_unique(url)

@@ -3,7 +3,8 @@
 What was signed (the payload, its canonical text, the signature, the key) and what it is about
 never change after insert, and a certificate is never deleted: `_refuse_signed_changes` refuses
 it in the ORM. The status columns change through the lifecycle (suspend, withdraw, supersede);
-"expired" is not stored but read from valid_until (`operations.status_of`).
+"expired" is not stored but read from valid_until (`operations.status_of`). The lifecycle is
+footprint.certificates.lifecycle.
 """
 from __future__ import annotations
 
@@ -30,8 +31,10 @@ class Certificate(SQLModel, table=True):
     __tablename__ = "certificates"
     id: Optional[int] = Field(default=None, primary_key=True)
     public_id: str = Field(max_length=40, unique=True, index=True)
-    # One certificate per approved application version.
-    application_id: int = Field(foreign_key="applications.id", unique=True)
+    # The approved application version it certifies. A correction is a new certificate of the
+    # same application, so several may name it; one at most is current (valid or suspended):
+    # issuing supersedes the one before (lifecycle.supersede_previous).
+    application_id: int = Field(foreign_key="applications.id", index=True)
     organisation_id: int = Field(foreign_key="organisations.id", index=True)
     product_id: Optional[int] = Field(default=None, foreign_key="products.id")
     site_id: Optional[int] = Field(default=None, foreign_key="sites.id")

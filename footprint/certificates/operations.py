@@ -3,8 +3,9 @@ change records one audit event.
 
 `issue` is called by footprint.certs.operations.decide when it approves, in the same
 transaction, so an approved application always has its certificate (and its issuance event
-follows the approval event). The lifecycle (suspend, restore, withdraw, supersede) is written
-elsewhere on the status columns; `status_of` is how every reader tells the status.
+follows the approval event); a renewal's certificate supersedes the one it renews there too.
+The rest of the lifecycle (suspend, restore, withdraw, correct, surveillance) is in
+lifecycle.py; `status_of` is how every reader tells the status.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import json
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlmodel import Session, select
 
@@ -23,8 +25,14 @@ from ..certs.models import Application, ApplicationState
 from ..certs.workflow import refuse
 from ..products.models import Product
 from ..timeutil import utcnow
-from . import documents, ids, payload, signing
+from . import documents, ids, lifecycle, payload, signing
 from .models import Certificate, CertificateStatus
+
+
+class Correction(NamedTuple):
+    """What a correction re-issues: the application's current certificate, and why."""
+    of: Certificate
+    reason: str
 
 
 def issuer_of(config: Mapping) -> dict:
@@ -41,9 +49,12 @@ def _new_public_id(session: Session, scheme: str, year: int, prefix: str) -> str
 
 
 def issue(session: Session, application: Application, actor, *, config: Mapping,
-          today: date | None = None) -> Certificate:
+          today: date | None = None, correction: Correction | None = None) -> Certificate:
     """The signed certificate of an approved application, valid from `today` (UTC date) for
-    the scheme's CERT_VALIDITY_YEARS."""
+    the scheme's CERT_VALIDITY_YEARS. A correction (lifecycle.correct) signs the application's
+    facts as they read now, valid to the last day of the certificate it replaces and under its
+    surveillance date. Either supersedes the certificate of the same product (or site) and
+    scheme that was current (lifecycle.supersede_previous)."""
     if application.state != ApplicationState.APPROVED:
         raise refuse("not_approved", "only an approved application gets a certificate",
                      state=application.state)
@@ -53,28 +64,32 @@ def issue(session: Session, application: Application, actor, *, config: Mapping,
     product = get(Product, application.product_id) if application.product_id else None
     site = get(Site, application.site_id) if application.site_id else None
     years = config["CERT_VALIDITY_YEARS"][application.scheme]
+    last_day = correction.of.valid_until if correction else payload.valid_until(today, years)
     public_id = _new_public_id(session, application.scheme, today.year, config["CERT_PREFIX"])
     facts = payload.build(
         application, assessment, product, site, get(Organisation, application.organisation_id),
         get(User, application.evaluator_id) if application.evaluator_id else None,
         get(User, application.decider_id) if application.decider_id else None,
         issuer_of(config), catalogue.get(session, application.criteria_key, {}), today,
-        public_id=public_id, validity_years=years, disclaimer=config["CERT_DISCLAIMER"])
+        public_id=public_id, last_day=last_day, disclaimer=config["CERT_DISCLAIMER"])
     text, signature, key_id = signing.sign(facts, Path(config["KEYS_DIR"]))
     certificate = Certificate(
         public_id=public_id, application_id=application.id,
         organisation_id=application.organisation_id, product_id=application.product_id,
         site_id=application.site_id, assessment_id=application.assessment_id,
         scheme=application.scheme, status=CertificateStatus.VALID, issued_dt=utcnow(),
-        valid_from=today, valid_until=payload.valid_until(today, years),
+        valid_from=today, valid_until=last_day,
         # The stored payload is read back from the signed text: exactly what was signed.
         payload=json.loads(text), payload_canonical=text, signature=signature, key_id=key_id,
-        surveillance_due=payload.surveillance_due(today))
+        surveillance_due=(correction.of.surveillance_due if correction
+                          else payload.surveillance_due(today)))
     documents.store_pdf(certificate, config)
     session.add(certificate)
     session.flush()
-    record(session, actor=actor, action="certificate.issue", obj=certificate,
-           after=snapshot(certificate))
+    record(session, actor=actor, action="certificate.correct" if correction
+           else "certificate.issue", obj=certificate, after=snapshot(certificate))
+    lifecycle.supersede_previous(session, certificate, actor,
+                                 reason=correction.reason if correction else "")
     return certificate
 
 
@@ -90,5 +105,8 @@ def by_public_id(session: Session, public_id: str) -> Certificate | None:
 
 
 def of_application(session: Session, application_id: int) -> Certificate | None:
+    """The application's current certificate: the latest, as a correction supersedes the one
+    before it."""
     return session.exec(select(Certificate)
-                        .where(Certificate.application_id == application_id)).first()
+                        .where(Certificate.application_id == application_id)
+                        .order_by(Certificate.id.desc())).first()

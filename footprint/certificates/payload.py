@@ -55,11 +55,12 @@ def _footprint(assessment) -> dict | None:
 
 
 def build(application, assessment, product, site, organisation, evaluator, decider,
-          issuer: dict, criteria, today: date, *, public_id: str, validity_years: int,
+          issuer: dict, criteria, today: date, *, public_id: str, last_day: date,
           disclaimer: str) -> dict:
-    """The payload of the certificate `public_id` issued `today` for the approved application.
-    `assessment` and `product` are None for a site scheme (green factory); `issuer` holds name,
-    accreditation and contact."""
+    """The payload of the certificate `public_id` issued `today` for the approved application,
+    valid up to and including `last_day` (`valid_until`; a correction keeps the last day of the
+    certificate it replaces). `assessment` and `product` are None for a site scheme (green
+    factory); `issuer` holds name, accreditation and contact."""
     return {
         "type": "footprint-certificate",
         "format": FORMAT,
@@ -70,7 +71,7 @@ def build(application, assessment, product, site, organisation, evaluator, decid
         "result": _result(application),
         "issued": today.isoformat(),
         "valid_from": today.isoformat(),
-        "valid_until": valid_until(today, validity_years).isoformat(),
+        "valid_until": last_day.isoformat(),
         "holder": {"name": organisation.name, "credit_code": organisation.credit_code,
                    "address": organisation.address},
         "site": None if site is None else {"name": site.name, "address": site.address,

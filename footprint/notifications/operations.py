@@ -17,6 +17,7 @@ from sqlmodel import Session, func, select
 from ..accounts.models import MAX_KEY, User
 from ..accounts.roles import Role
 from ..audit.models import AuditEvent
+from ..certificates.models import Certificate
 from ..certs.models import Application, Finding
 from ..certs.operations import latest_version
 from ..timeutil import utcnow
@@ -50,6 +51,12 @@ AUDIENCES: dict[str, tuple[Audience, ...]] = {
     "finding.close": (Audience.APPLICANTS,),
     "finding.reopen": (Audience.APPLICANTS,),
     "finding.escalate": (Audience.APPLICANTS,),
+    # a certificate's status changed: its holder is told (through the application it certifies)
+    "certificate.suspend": (Audience.APPLICANTS,),
+    "certificate.restore": (Audience.APPLICANTS,),
+    "certificate.withdraw": (Audience.APPLICANTS,),
+    "certificate.supersede": (Audience.APPLICANTS,),
+    "certificate.lapse": (Audience.APPLICANTS,),
 }
 
 
@@ -57,7 +64,10 @@ AUDIENCES: dict[str, tuple[Audience, ...]] = {
 
 def application_of(session: Session, event: AuditEvent) -> Application:
     """The application an event is about; for a finding, the latest version of its application
-    (the one the applicant and the evaluator work on now)."""
+    (the one the applicant and the evaluator work on now); for a certificate, the application
+    it certifies."""
+    if event.object_type == "certificate":
+        return session.get(Application, session.get(Certificate, event.object_id).application_id)
     if event.object_type == "finding":
         finding = session.get(Finding, event.object_id)
         return latest_version(session, session.get(Application, finding.application_id))

@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from .applications import bp as applications_bp
     from .assessments import bp as assessments_bp
     from .auth import bp as auth_bp
+    from .certificates import bp as certificates_bp
     from .evidence import bp as evidence_bp
     from .factors import bp as factors_bp
     from .notifications import bp as notifications_bp
@@ -77,7 +78,8 @@ def register_blueprints(app: Flask) -> None:
     init_security(app)
     init_filters(app)
     for blueprint in (main, auth_bp, sites_bp, products_bp, factors_bp, assessments_bp, admin_bp,
-                      notifications_bp, applications_bp, evidence_bp, verify_bp):
+                      notifications_bp, applications_bp, evidence_bp, verify_bp,
+                      certificates_bp):
         app.register_blueprint(blueprint)
     for code in (400, 403, 404, 405, 409, 413, 429, 500):
         app.register_error_handler(code, _error(code))

@@ -18,7 +18,7 @@ ADMIN = {"admin.users", "admin.new_user", "admin.reset_password", "admin.enable"
          "admin.disable", "admin.criteria", "admin.criteria_source", "admin.publish_criteria"}
 IDS = {"product_id": 1, "site_id": 1, "line_id": 1, "factor_id": 1, "assessment_id": 1,
        "user_id": 1, "application_id": 1, "finding_id": 1, "notification_id": 1, "evidence_id": 1,
-       "fmt": "csv", "year": 2024}
+       "certificate_id": 1, "fmt": "csv", "year": 2024}
 # year: organisation A's site has annual data of that year (made in the test)
 # Routes that name their object in the query string
 QUERIES = {"admin.criteria_source": "?key=pcf-verification/2025.1"}
@@ -34,8 +34,12 @@ CERTIFIER_ONLY = {"applications.take", "applications.request_changes",
 # Applicants' pages certifiers may also open once the object is submitted to them for review
 # (organisation A's assessment 1 is in its submitted application 2).
 REVIEWABLE = {"assessments.report"}
+# Certificate 1 is organisation A's (its application 2 approved by two certifiers of another
+# organisation): certifiers see it and post the lifecycle forms (an empty form changes nothing).
+CERTIFICATE_CHANGES = {"certificates.suspend", "certificates.restore", "certificates.withdraw",
+                       "certificates.correct", "certificates.surveillance"}
 OWNED_ARGUMENTS = ("product_id", "site_id", "assessment_id", "application_id", "finding_id",
-                   "evidence_id")
+                   "evidence_id", "certificate_id")
 
 
 def url_of(rule) -> str:
@@ -58,6 +62,8 @@ def expected(endpoint: str, role: str, owned: bool) -> set[int]:
         return {200, 302} if role == "admin" else {403}
     if endpoint.startswith(("applications.", "evidence.")):
         return expected_for_applications(endpoint, role, owned)
+    if endpoint.startswith("certificates."):
+        return expected_for_certificates(endpoint, role, owned)
     if endpoint in REVIEWABLE and role == "certifier":
         return {200}
     # applicants' pages: other roles are refused by role; another organisation sees nothing
@@ -74,6 +80,38 @@ def expected_for_applications(endpoint: str, role: str, owned: bool) -> set[int]
     if not owned or role == "owner":
         return {200, 302}
     return {404}  # another organisation's application, or a draft a certifier cannot see
+
+
+def expected_for_certificates(endpoint: str, role: str, owned: bool) -> set[int]:
+    if role == "admin":
+        return {403}
+    if endpoint in CERTIFICATE_CHANGES:  # back to the page with why nothing was done
+        return {302} if role == "certifier" else {403}
+    return {404} if owned and role == "other applicant" else {200}
+
+
+def certify_application(app, certifier_email: str) -> None:
+    """Application 2 evaluated by the certifier and approved by a second certifier of their
+    organisation: certificate 1."""
+    from footprint import db
+    from footprint.accounts import operations as accounts
+    from footprint.accounts.models import Organisation
+    from footprint.accounts.roles import Role
+    from footprint.certs import operations as applications
+    from footprint.certs.models import Application
+
+    with app.app_context():
+        session = db.session()
+        evaluator = accounts.find_user_by_email(session, certifier_email)
+        decider = accounts.create_user(
+            session, organisation=session.get(Organisation, evaluator.organisation_id),
+            name="Decider", email="decider@example.cn", password="correct horse 1",
+            role=Role.CERTIFIER)
+        application = session.get(Application, 2)
+        applications.take(session, evaluator, application)
+        applications.complete_evaluation(session, evaluator, application)
+        applications.decide(session, decider, application, approve=True, reason="meets all")
+        session.commit()
 
 
 def submit_application(app) -> None:
@@ -111,13 +149,15 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
         "item_id": "FU-1", "file": (io.BytesIO(b"%PDF-1.4 x"), "a.pdf")},
         content_type="multipart/form-data").status_code == 302
     clients = {"anonymous": app.test_client()}
-    for role, email in (("other applicant", make_user("applicant")),
-                        ("certifier", make_user("certifier")), ("admin", make_user("admin"))):
+    emails = {"other applicant": make_user("applicant"), "certifier": make_user("certifier"),
+              "admin": make_user("admin")}
+    for role, email in emails.items():
         clients[role] = app.test_client()
         assert login(clients[role], email).status_code == 302
     clients["owner"] = client
     wrong = []
     submit_application(app)
+    certify_application(app, emails["certifier"])
     # the admin disabling user 1 (the owner) and logging out end sessions: those routes come
     # last, whatever the order the blueprints are registered in
     for rule in sorted(app.url_map.iter_rules(),

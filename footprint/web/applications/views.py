@@ -18,6 +18,7 @@ from ...accounts.operations import sites_of
 from ...accounts.roles import Role
 from ...assessments.operations import assessments_of
 from ...audit.models import AuditEvent
+from ...certificates.operations import of_application, status_of
 from ...certs import annual_data, catalogue, findings as finding_ops, operations
 from ...certs.dossier import gather
 from ...certs.evidence import evidence_of_finding
@@ -25,6 +26,7 @@ from ...certs.models import Application, ApplicationState as S, Finding, Scheme
 from ...errors import ChangedMeanwhile, FootprintError, InputError, NotAllowed
 from ...products.models import Product
 from ...products.operations import products_of
+from ...timeutil import utcnow
 from ..access import load, role_required
 from ..fields import posted_lock_version
 from ..labels import error_message, show_on_form
@@ -178,6 +180,7 @@ def _page(application: Application, *, form=None, finding_form=None, status: int
     if finding_form is None and evaluator:
         finding_form = _finding_form(application, criteria)
     all_findings = operations.findings_of(session, application)
+    certificate = of_application(session, application.id)
     return render_template(
         "applications/show.html", application=application, criteria=criteria,
         dossier=dossier, sheet=sheet, prechecks=prechecks, sheet_error=sheet_error,
@@ -189,6 +192,8 @@ def _page(application: Application, *, form=None, finding_form=None, status: int
         versions=operations.versions(session, application),
         history=_history(application, all_findings), users=_users(application, all_findings),
         is_evaluator=evaluator, may_decide=_may_decide(application),
+        certificate=certificate, certificate_status=(status_of(certificate, utcnow().date())
+                                                     if certificate else None),
         items={item.id: item for item in criteria.items},
         sheet_items={entry["item"]: entry for entry in (sheet or {}).get("items", [])},
         changed_fields=changed_fields, annual_fields=annual_data.FIELDS), status

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from ...accounts.models import Site, User
 from ...audit.models import AuditEvent
+from ...certificates.models import Certificate
 from ...certs.models import Application, Finding
 from ...notifications.models import Notification
 from ...products.models import Product
@@ -33,6 +34,16 @@ ACTION_MESSAGES = {
     "finding.reopen": _l("%(application)s: finding on item %(item)s reopened by %(actor)s"),
     "finding.escalate": _l("%(application)s: the finding on item %(item)s is overdue and "
                            "became a major nonconformity"),
+    "certificate.suspend": _l("%(application)s: certificate %(certificate)s suspended by "
+                              "%(actor)s"),
+    "certificate.restore": _l("%(application)s: certificate %(certificate)s restored by "
+                              "%(actor)s"),
+    "certificate.withdraw": _l("%(application)s: certificate %(certificate)s withdrawn by "
+                               "%(actor)s"),
+    "certificate.supersede": _l("%(application)s: certificate %(certificate)s superseded by a "
+                                "renewal or correction"),
+    "certificate.lapse": _l("%(application)s: certificate %(certificate)s withdrawn: its "
+                            "suspension was not lifted in time"),
 }
 
 
@@ -53,11 +64,18 @@ def _item(session: Session, event: AuditEvent) -> str:
     return finding.item_id if finding else ""
 
 
+def _certificate(session: Session, event: AuditEvent) -> str:
+    certificate = (session.get(Certificate, event.object_id)
+                   if event.object_type == "certificate" else None)
+    return certificate.public_id if certificate else ""
+
+
 def describe(session: Session, notification: Notification, event: AuditEvent) -> str:
     """The sentence for the list (plain text: the template escapes it)."""
     application = session.get(Application, notification.application_id) \
         if notification.application_id is not None else None
     params = {"actor": _actor(session, event), "item": _item(session, event),
+              "certificate": _certificate(session, event),
               "application": str(APPLICATION % {
                   "id": application.id, "scheme": label(SCHEME_LABELS, application.scheme),
                   "subject": _subject(session, application)}) if application else ""}

@@ -235,7 +235,9 @@ def test_a_renewal_supersedes_the_certificate_it_renews(certified, client):
     assert last[2].actor_id == world["users"]["decider"].id
     html = client.get(f"/verify/{old.public_id}").get_data(as_text=True)
     assert "status-superseded" in html and f'href="/verify/{new.public_id}"' in html
-    assert client.get(f"/api/v1/certificates/{old.public_id}").json["status"] == "superseded"
+    old_json = client.get(f"/api/v1/certificates/{old.public_id}").json
+    assert (old_json["status"], old_json["superseded_by"]) == (
+        "superseded", f"http://localhost/verify/{new.public_id}")
     assert client.get(f"/api/v1/certificates/{new.public_id}").json["status"] == "valid"
     assert verify_database(s).intact
 

@@ -141,7 +141,8 @@ def test_the_api_gives_the_signed_text_and_answers_conditional_gets(certified, c
     answer = client.get(url)
     body = answer.json
     assert set(body) == {"status", "payload", "payload_canonical", "signature", "key_id",
-                         "pdf_url"}
+                         "pdf_url", "superseded_by"}
+    assert body["superseded_by"] is None
     assert body["payload_canonical"] == certificate.payload_canonical
     assert body["payload"] == json.loads(certificate.payload_canonical)
     assert (body["status"], body["pdf_url"]) == (

@@ -233,8 +233,17 @@ def api(public_id: str):
         "key_id": certificate.key_id,
         "pdf_url": (url_for("verify.pdf", public_id=certificate.public_id, _external=True)
                     if certificate.pdf_name else None),
+        "superseded_by": _successor_url(certificate),
     }
     return _cached_json(body, _last_change(certificate))
+
+
+def _successor_url(certificate: Certificate) -> str | None:
+    """The verify URL of the certificate that replaced this one (a renewal or correction)."""
+    if certificate.superseded_by_id is None:
+        return None
+    successor = db.session().get(Certificate, certificate.superseded_by_id)
+    return url_for("verify.show", public_id=successor.public_id, _external=True)
 
 
 @bp.get("/.well-known/footprint-keys.json")

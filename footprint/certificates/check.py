@@ -24,10 +24,6 @@ class FileCheck:
     certificate_id: str | None
 
 
-def load_keys(source: str) -> list[dict]:
-    return load_published(source)["keys"]
-
-
 def load_published(source: str) -> dict:
     """The published keys document ({"keys": [...], "pdf_signers": [...]}), from a file or an
     http(s) URL (no other scheme: a URL given on the command line must not read local files or

@@ -241,3 +241,11 @@ def test_stored_reasons_are_worded_in_the_users_language(app):
         assert reason_text(met) == "0.25 tce / 10k CNY meets the benchmark (≤ 0.3)"
         # a code this version does not know shows the English stored with it
         assert reason_text({"code": "from_the_future", "message": "as stored"}) == "as stored"
+
+
+def test_every_reason_a_score_sheet_or_pre_check_can_store_has_words():
+    from footprint.certs.sheet import MESSAGES
+    from footprint.web.applications.labels import REASON_MESSAGES
+
+    # "computed" is an internal step of an indicator, never shown as a reason
+    assert set(MESSAGES) - {"computed"} - set(REASON_MESSAGES) == set()

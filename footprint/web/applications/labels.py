@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ...certs.sheet import MESSAGES
 from ..formatting import precise
 
 STATE_LABELS = {
@@ -112,7 +111,6 @@ REASON_MESSAGES = {
     "factor_to_recheck": _l("factor row %(code)s (lines %(lines)s) is a transcription "
                             "(%(confidence)s): re-check it against its source"),
 }
-assert set(REASON_MESSAGES) >= set(MESSAGES) - {"computed"}, "a sheet reason has no words"
 
 
 DIRECTION_SYMBOLS = {"at most": "≤", "at least": "≥"}

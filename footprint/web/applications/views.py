@@ -180,6 +180,7 @@ def _page(application: Application, *, form=None, finding_form=None, status: int
     if finding_form is None and evaluator:
         finding_form = _finding_form(application, criteria)
     all_findings = operations.findings_of(session, application)
+    history = _history(application, all_findings)
     certificate = of_application(session, application.id)
     return render_template(
         "applications/show.html", application=application, criteria=criteria,
@@ -190,7 +191,7 @@ def _page(application: Application, *, form=None, finding_form=None, status: int
         finding_evidence={f.id: evidence_of_finding(session, f) for f in all_findings},
         open_majors=operations.open_major_findings(session, application),
         versions=operations.versions(session, application),
-        history=_history(application, all_findings), users=_users(application, all_findings),
+        history=history, users=_users(application, all_findings, history),
         is_evaluator=evaluator, may_decide=_may_decide(application),
         certificate=certificate, certificate_status=(status_of(certificate, utcnow().date())
                                                      if certificate else None),
@@ -240,12 +241,13 @@ def _history(application: Application, findings: list[Finding]) -> list[AuditEve
     return list(session.exec(query.order_by(AuditEvent.id)))
 
 
-def _users(application: Application, findings: list[Finding]) -> dict:
+def _users(application: Application, findings: list[Finding],
+           history: list[AuditEvent]) -> dict:
     """Names of the people the page mentions (evaluator, decider, authors of findings and of
     history events)."""
     ids = {application.evaluator_id, application.decider_id}
     ids |= {f.raised_by_id for f in findings} | {f.closed_by_id for f in findings}
-    ids |= {e.actor_id for e in _history(application, findings)}
+    ids |= {e.actor_id for e in history}
     ids.discard(None)
     session = db.session()
     return {user.id: user.name for user in

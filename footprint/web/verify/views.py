@@ -1,9 +1,10 @@
 """Verify a certificate by its public ID.
 
-An unknown ID and a malformed one get the same 404 (one page, or the same JSON), so the answer tells nothing but "no such certificate". What a certificate says is read
-from its signed text, and the signature is checked against the published keys; the verdict is
-remembered in the process per certificate, signed text, signature and published key (none of
-which ever changes), while the status is read from the database on every request.
+An unknown ID and a malformed one get the same 404 (one page, or the same JSON), so the answer
+tells nothing but "no such certificate". What a certificate says is read from its signed text,
+and the signature is checked against the published keys; the verdict is remembered in the
+process per certificate, signed text, signature and published key (none of which ever changes),
+while the status is read from the database on every request.
 The JSON answers carry an ETag and Last-Modified (the last status change) for conditional GETs,
 and may be cached for a minute: the payload never changes, the status may.
 """

@@ -249,3 +249,12 @@ def test_every_reason_a_score_sheet_or_pre_check_can_store_has_words():
 
     # "computed" is an internal step of an indicator, never shown as a reason
     assert set(MESSAGES) - {"computed"} - set(REASON_MESSAGES) == set()
+
+
+def test_a_certifier_lands_on_the_queue_not_an_empty_page(app, make_user):
+    # the finding of issue 7: "certifiers log in to a page with nothing to do"
+    certifier = app.test_client()
+    login(certifier, make_user("certifier"))
+    landing = certifier.get("/")
+    assert landing.status_code == 302 and landing.headers["Location"] == "/applications/"
+    assert "Applications to review" in body(certifier.get("/applications/"))

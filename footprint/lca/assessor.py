@@ -1,120 +1,123 @@
-"""Assess a ProductSpec in Brightway: the product's foreground on top of the open background.
+"""Assess a ProductSpec on the prepared background: every line is an amount times a unit score.
 
-The foreground (one activity per line plus the product) is an in-memory bw_processing datapackage,
-so nothing is written to the project per assessment. Contributions by line come from one solve of
-the transposed technosphere: y = A^-T B^T c gives every activity's cumulative score per unit, so a
-200-line product costs one factorisation, not 200 calculations.
+The characterised unit scores of the background (unit_scores.py: one factorisation per dataset
+version, kept on disk) give one row of scores per background activity; supplier factors, direct
+emissions and water lines are rows characterised with the methods' CFs. A product is then a
+handful of array products, the same numbers as a bw2calc LCA of its foreground on the background
+(reference.py, kept as the reference in tests and benchmarks) without a factorisation per product.
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse.linalg import splu
 
-from . import dataset, flows, methods, project
+from . import dataset, flows, methods, project, unit_scores
 from .results import AssessmentResult, LineResult
-from .spec import BOUNDARY_STAGES, ProductSpec, ResolvedLine, resolve
+from .spec import BOUNDARY_STAGES, Catalogue, ProductSpec, ResolvedLine, resolve
+
+# Below this a line's score is round-off of the reference LCA's solve: reported as zero.
+ZERO = 1e-12
 
 
-@dataclass
-class _Foreground:
-    technosphere: list[tuple[int, int, float, bool]]  # (product, activity, amount, consumed)
-    biosphere: list[tuple[int, int, float]]  # (flow, activity, amount)
-    root: int
-    line_ids: list[int]
+@dataclass(frozen=True)
+class Background:
+    """The Brightway database lines on a factor code refer to, and the version results name.
+
+    The default is the open dataset built by project.prepare; benchmarks and tests pass another
+    (bench/synthetic_background.py), never the app's configuration."""
+    database: str
+    version: str
+    catalogue: Catalogue
 
 
 class Assessor:
-    """Holds the opened project and its datapackages; one per process."""
+    """Holds the opened project and the background's unit scores; one per process."""
 
-    def __init__(self, bw_dir: Path, datasets_dir: Path = dataset.DATASETS_DIR):
-        self.dataset_version = project.prepare(bw_dir, datasets_dir)
+    def __init__(self, bw_dir: Path, datasets_dir: Path = dataset.DATASETS_DIR,
+                 background: Background | None = None):
+        version = project.prepare(bw_dir, datasets_dir)
         import bw2data
 
+        self.background = background or Background(project.BACKGROUND_DB, version,
+                                                   dataset.catalogue(datasets_dir))
+        self.dataset_version = self.background.version
+        self.catalogue = self.background.catalogue
         self.factors = dataset.load_factors(datasets_dir)
         self.aware = dataset.load_aware(datasets_dir)
-        self.catalogue = dataset.catalogue(datasets_dir)
-        background = bw2data.Database(project.BACKGROUND_DB)
-        self._factor_ids = {node["code"]: node.id for node in background}
-        self._flow_ids = {}
+        self.factor_ids = dict(_codes_and_ids(self.background.database))
+        self.flow_ids = {}
         for database in (flows.BIOSPHERE3, flows.PLATFORM_FLOWS):
-            self._flow_ids.update(
+            self.flow_ids.update(
                 {(database, code): id_ for code, id_ in _codes_and_ids(database)})
-        self._first_free_id = max([*self._factor_ids.values(), *self._flow_ids.values()]) + 1
-        self._background = background.datapackage()
-        self._method_packages = {m: bw2data.Method(m.name).datapackage() for m in methods.ALL}
+        self.unit_scores = unit_scores.load_or_build(
+            Path(bw2data.projects.dir), self.background.database, self.dataset_version)
+        row_of_activity = {id_: row for row, id_ in
+                           enumerate(self.unit_scores.activity_ids.tolist())}
+        self._row_of_factor = {code: row_of_activity[id_]
+                               for code, id_ in self.factor_ids.items()}
+        row_of_flow = {id_: row for row, id_ in enumerate(self.unit_scores.flow_ids.tolist())}
+        self._cf_row = {key: row_of_flow[id_] for key, id_ in self.flow_ids.items()
+                        if id_ in row_of_flow}
+        self._no_cf = np.zeros(len(methods.ALL))  # a flow no method characterises
 
     def assess(self, spec: ProductSpec) -> AssessmentResult:
         lines = resolve(spec, self.catalogue)
-        foreground = self._foreground(spec, lines)
-        scores = self._unit_scores(foreground)  # (activity id -> row) x methods
-        results = tuple(self._line_result(line, scores[id_])
-                        for line, id_ in zip(lines, foreground.line_ids))
+        return self.result(spec, lines, self.line_scores(spec, lines))
+
+    def line_scores(self, spec: ProductSpec, lines: list[ResolvedLine]) -> np.ndarray:
+        """(lines x methods) score of each line: its flow amount x the unit score of what it
+        uses (a background activity, a supplier factor, a gas, consumed water)."""
+        per_unit = np.empty((len(lines), len(methods.ALL)))
+        on_background = [i for i, line in enumerate(lines) if line.kind == "factor"]
+        per_unit[on_background] = self.unit_scores.scores[
+            [self._row_of_factor[lines[i].reference] for i in on_background]]
+        extra = self._extra_rows(spec)
+        for i, line in enumerate(lines):
+            if line.kind != "factor":
+                per_unit[i] = extra[(line.kind, line.reference)]
+        amounts = np.fromiter((line.flow_amount for line in lines), dtype=float,
+                              count=len(lines))
+        per_line = amounts[:, None] * per_unit
+        per_line[np.abs(per_line) <= ZERO] = 0.0
+        return per_line
+
+    def _extra_rows(self, spec: ProductSpec) -> dict[tuple[str, str], np.ndarray]:
+        """Unit scores of what is not a background activity, by (line kind, reference)."""
+        rows = {("emission", gas): self._cf(flow) for gas, (flow, _) in flows.GASES.items()}
+        water = self._cf(flows.water_flow(spec.product.water_region))
+        rows.update({("water", kind): water for kind in ("consumption", "withdrawal",
+                                                         "discharge")})
+        for factor in spec.factors:
+            rows[("custom_factor", factor.code)] = sum(
+                (amount * self._cf(flow) for flow, amount in (
+                    (flows.CO2_FOSSIL, factor.co2e_fossil),
+                    (flows.BIOGENIC_CO2E, factor.co2e_biogenic),
+                    (flows.CO2_LAND_USE, factor.co2e_land_use),
+                    (flows.water_flow(factor.water_region), factor.water_m3),
+                ) if amount), self._no_cf)
+        return rows
+
+    def _cf(self, flow: tuple[str, str]) -> np.ndarray:
+        row = self._cf_row.get(flow)
+        return self._no_cf if row is None else self.unit_scores.cfs[row]
+
+    def result(self, spec: ProductSpec, lines: list[ResolvedLine],
+               per_line: np.ndarray) -> AssessmentResult:
         return AssessmentResult(
             product=spec.product.model_dump(),
             stages=BOUNDARY_STAGES[spec.product.boundary],
-            lines=results,
+            lines=tuple(self._line_result(line, scores)
+                        for line, scores in zip(lines, per_line.tolist())),
             dataset_version=self.dataset_version,
             methods={m.key: m.name for m in methods.ALL},
             water_region=spec.product.water_region,
             water_region_cf=self.aware[spec.product.water_region].cf,
         )
 
-    def _foreground(self, spec: ProductSpec, lines: list[ResolvedLine]) -> _Foreground:
-        next_id = iter(range(self._first_free_id, self._first_free_id + 1 + len(lines)
-                             + len(spec.factors)))
-        root = next(next_id)
-        technosphere = [(root, root, 1.0, False)]
-        biosphere = []
-        custom_ids = {}
-        for factor in spec.factors:
-            custom_ids[factor.code] = id_ = next(next_id)
-            technosphere.append((id_, id_, 1.0, False))
-            biosphere += [(self._flow_ids[flow], id_, amount) for flow, amount in (
-                (flows.CO2_FOSSIL, factor.co2e_fossil),
-                (flows.BIOGENIC_CO2E, factor.co2e_biogenic),
-                (flows.CO2_LAND_USE, factor.co2e_land_use),
-                (flows.water_flow(factor.water_region), factor.water_m3),
-            ) if amount]
-        line_ids = []
-        for line in lines:
-            line_ids.append(id_ := next(next_id))
-            technosphere += [(id_, id_, 1.0, False), (id_, root, 1.0, True)]
-            if line.kind == "factor":
-                technosphere.append((self._factor_ids[line.reference], id_, line.flow_amount, True))
-            elif line.kind == "custom_factor":
-                technosphere.append((custom_ids[line.reference], id_, line.flow_amount, True))
-            elif line.kind == "emission":
-                flow = flows.GASES[line.reference][0]
-                biosphere.append((self._flow_ids[flow], id_, line.flow_amount))
-            else:
-                flow = flows.water_flow(spec.product.water_region)
-                biosphere.append((self._flow_ids[flow], id_, line.flow_amount))
-        return _Foreground(technosphere, biosphere, root, line_ids)
-
-    def _unit_scores(self, foreground: _Foreground) -> dict[int, np.ndarray]:
-        lca = _bw2calc().LCA({foreground.root: 1.0}, data_objs=[
-            self._background, _datapackage(foreground),
-            self._method_packages[methods.ALL[0]],
-        ])
-        lca.lci()
-        characterisation = []
-        with warnings.catch_warnings():
-            # A method may characterise none of this product's flows; a zero score is right then.
-            warnings.filterwarnings("ignore", "All values in characterization matrix are zero")
-            for method in methods.ALL:
-                lca.switch_method([self._method_packages[method]])
-                characterisation.append(lca.characterization_matrix.diagonal())
-        per_flow = lca.biosphere_matrix.T @ np.column_stack(characterisation)
-        per_product = splu(lca.technosphere_matrix.T.tocsc()).solve(np.asarray(per_flow))
-        return {id_: per_product[row] for id_, row in lca.dicts.product.items()}
-
-    def _line_result(self, line: ResolvedLine, scores: np.ndarray) -> LineResult:
-        # The solve leaves round-off of ~1e-17 where a line has no such flow: report it as zero.
-        by_key = {m.key: float(s) if abs(s) > 1e-12 else 0.0 for m, s in zip(methods.ALL, scores)}
+    def _line_result(self, line: ResolvedLine, scores: list[float]) -> LineResult:
+        by_key = dict(zip((m.key for m in methods.ALL), scores))
         return LineResult(
             index=line.index, name=line.name, stage=line.stage, kind=line.kind,
             reference=line.reference, amount=line.amount, unit=line.unit,
@@ -125,36 +128,8 @@ class Assessor:
         )
 
 
-def _bw2calc():
-    with warnings.catch_warnings():
-        # The optional PARDISO solver is not needed for a foreground of a few hundred lines.
-        warnings.filterwarnings("ignore", message="(?s).*pypardiso")
-        import bw2calc
-    return bw2calc
-
-
 def _codes_and_ids(database: str):
     from bw2data.backends import ActivityDataset
 
     return (ActivityDataset.select(ActivityDataset.code, ActivityDataset.id)
             .where(ActivityDataset.database == database).tuples())
-
-
-def _datapackage(foreground: _Foreground):
-    import bw_processing as bwp
-
-    package = bwp.create_datapackage(sum_intra_duplicates=True, sum_inter_duplicates=False)
-    rows, cols, amounts, flips = zip(*foreground.technosphere)
-    package.add_persistent_vector(
-        matrix="technosphere_matrix", name="foreground-technosphere",
-        indices_array=np.array(list(zip(rows, cols)), dtype=bwp.INDICES_DTYPE),
-        data_array=np.array(amounts, dtype=float), flip_array=np.array(flips, dtype=bool),
-    )
-    if foreground.biosphere:
-        rows, cols, amounts = zip(*foreground.biosphere)
-        package.add_persistent_vector(
-            matrix="biosphere_matrix", name="foreground-biosphere",
-            indices_array=np.array(list(zip(rows, cols)), dtype=bwp.INDICES_DTYPE),
-            data_array=np.array(amounts, dtype=float),
-        )
-    return package

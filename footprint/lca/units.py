@@ -66,8 +66,12 @@ def _parse(unit: str) -> pint.Unit:
         raise UnitError("unknown_unit", f"unknown unit '{unit}'") from exc
 
 
+@lru_cache(maxsize=1024)
 def conversion_factor(from_unit: str, to_unit: str) -> float:
-    """How many `to_unit` one `from_unit` is (e.g. ("g", "kg") -> 0.001)."""
+    """How many `to_unit` one `from_unit` is (e.g. ("g", "kg") -> 0.001).
+
+    Cached per unit pair: a spec has thousands of lines in a handful of units, and a pint
+    conversion costs tens of microseconds. An error is raised again each time (not cached)."""
     source, target = _parse(from_unit), _parse(to_unit)
     try:
         factor = _registry.Quantity(1.0, source).to(target).magnitude

@@ -161,15 +161,16 @@ def test_invalid_spec_computes_nothing(assessor):
 
 
 def test_line_contributions_add_up_to_a_plain_brightway_lca(assessor):
-    """The per-line solve against bw2calc's own LCI + LCIA of the whole product, per method."""
+    """The per-line scores against bw2calc's own LCI + LCIA of the whole product, per method."""
     import bw2calc
+    import bw2data
 
-    from footprint.lca import methods
+    from footprint.lca import methods, reference
     from footprint.lca.spec import resolve
 
     spec = parse_spec(EVERY_STAGE)
     result = assessor.assess(spec).to_dict()
-    foreground = assessor._foreground(spec, resolve(spec, assessor.catalogue))
+    foreground = reference.build_foreground(assessor, spec, resolve(spec, assessor.catalogue))
     expected = {"carbon.total": result["carbon"]["total"],
                 "carbon.biogenic": result["carbon"]["biogenic"],
                 "water.scarcity_m3_world_eq": result["water"]["scarcity_m3_world_eq"]}
@@ -177,14 +178,8 @@ def test_line_contributions_add_up_to_a_plain_brightway_lca(assessor):
         if method.key not in expected:
             continue
         lca = bw2calc.LCA({foreground.root: 1.0}, data_objs=[
-            assessor._background, assessor_datapackage(foreground),
-            assessor._method_packages[method]])
+            bw2data.Database(assessor.background.database).datapackage(),
+            reference.datapackage(foreground), bw2data.Method(method.name).datapackage()])
         lca.lci()
         lca.lcia()
         assert lca.score == pytest.approx(expected[method.key], rel=REL)
-
-
-def assessor_datapackage(foreground):
-    from footprint.lca.assessor import _datapackage
-
-    return _datapackage(foreground)

@@ -121,6 +121,49 @@ def records(name: str, codes: list[str], units: list[str], seed: int,
     return data
 
 
+def random_spec(rng: np.random.Generator, catalogue: Catalogue, n_lines: int,
+                name: str = "random product") -> dict:
+    """A valid spec of `n_lines` lines on `catalogue`: mostly background factors (some in other
+    units than the factor's), and supplier factors, direct emissions and water lines."""
+    codes = sorted(catalogue.factor_units)
+    regions = sorted(catalogue.water_regions)
+    gases = sorted(flows.GASES)
+    factors = [{"code": f"supplier-{k}", "name": f"supplier part {k}", "unit": "piece",
+                "co2e_fossil": float(rng.uniform(0, 5)), "co2e_biogenic": float(rng.normal()),
+                "co2e_land_use": float(rng.uniform(-0.1, 0.3)),
+                "water_m3": float(rng.uniform(0, 0.02)),
+                "water_region": regions[rng.integers(len(regions))], "source": "random"}
+               for k in range(3)]
+    other_unit = {"kg": "g", "t": "kg", "kWh": "MWh", "m3": "L", "t*km": "kg*km"}
+    lines = []
+    for index in range(n_lines):
+        draw = rng.random()
+        stage = ("materials", "inbound_transport", "manufacturing", "packaging",
+                 "distribution", "use")[rng.integers(6)]
+        line = {"stage": stage, "name": f"line {index}",
+                "amount": float(rng.lognormal(0.0, 1.5))}
+        if draw < 0.8:
+            code_ = codes[rng.integers(len(codes))]
+            unit = catalogue.factor_units[code_]
+            line.update(factor=code_, unit=other_unit.get(unit, unit) if rng.random() < 0.3
+                        else unit)
+            if code_ in catalogue.credit_factors:
+                line["stage"] = "end_of_life"
+        elif draw < 0.9:
+            line.update(factor=factors[rng.integers(len(factors))]["code"], unit="piece")
+        elif draw < 0.97:
+            line.update(emission=gases[rng.integers(len(gases))], unit="g")
+        else:
+            line.update(water="withdrawal", unit="m3")
+        lines.append(line)
+    withdrawn = sum(line["amount"] for line in lines if line.get("water"))
+    lines.append({"stage": "manufacturing", "name": "water back", "water": "discharge",
+                  "amount": 1000 * 0.5 * withdrawn, "unit": "L"})  # half of it, in litres
+    return {"product": {"name": name, "boundary": "cradle-to-grave",
+                        "water_region": regions[rng.integers(len(regions))]},
+            "factors": factors, "lines": lines}
+
+
 def _characterised_flow_keys() -> list[tuple[str, str]]:
     from bw2data.backends import ActivityDataset
 

@@ -1,4 +1,4 @@
-"""Command line: `python -m footprint compute SPEC [--json]`, `python -m footprint dataset build`,
+"""Command line: `python -m footprint compute SPEC... [--json] [--out DIR]`, `python -m footprint dataset build`,
 `python -m footprint db upgrade`, `serve`, `create-user`, `keys rotate|list`, `verify-cert`,
 `findings escalate` and `certificates lapse` (daily)."""
 from __future__ import annotations
@@ -18,24 +18,93 @@ def cli():
     """Product carbon and water footprints on the open Chinese background dataset."""
 
 
+SPEC_SUFFIXES = (".json", ".yaml", ".yml")
+
+
 @cli.command()
-@click.argument("spec_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("spec_paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def compute(spec_path: Path, as_json: bool):
-    """Assess the product described in SPEC_PATH (JSON or YAML)."""
-    from .lca import SpecError, assess, load_spec_file
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write one JSON result per spec into this folder, named after the spec.")
+def compute(spec_paths: tuple[Path, ...], as_json: bool, out_dir: Path | None):
+    """Assess the products described in SPEC_PATHS (JSON or YAML files, or folders of them).
+
+    One spec without --out: the result on stdout (a table, or JSON with --json), problems on
+    stderr and exit code 2. With --out (needed for several specs or a folder): one
+    <spec name>.json each; a spec with problems is reported with its file and line, the others
+    are still computed, and the exit code is 1 if any failed."""
+    from .lca import SpecError
+
+    paths = _spec_files(spec_paths)
+    if out_dir is None:
+        if len(paths) != 1 or paths[0] != spec_paths[0]:
+            raise click.UsageError("give --out DIR to compute several specs or a folder")
+        try:
+            result = _assess_file(paths[0])
+        except SpecError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(2)
+        if as_json:
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            click.echo(format_table(result))
+        return
+    sys.exit(0 if _compute_batch(paths, out_dir) else 1)
+
+
+def _spec_files(spec_paths: tuple[Path, ...]) -> list[Path]:
+    files = []
+    for path in spec_paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir()
+                            if p.is_file() and p.suffix.lower() in SPEC_SUFFIXES)
+        else:
+            files.append(path)
+    return files
+
+
+def _assess_file(path: Path):
+    from .lca import assess, load_spec_file
     from .lca.dataset import catalogue
 
-    try:
-        result = assess(load_spec_file(spec_path, catalogue()), config.brightway_dir())
-    except SpecError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        sys.exit(2)
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(format_table(result))
+    return assess(load_spec_file(path, catalogue()), config.brightway_dir())
+
+
+def _compute_batch(paths: list[Path], out_dir: Path) -> bool:
+    """One JSON per spec; a failure is reported and does not stop the others."""
+    from .lca import SpecError
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: dict[Path, Path] = {}
+    failed = 0
+    for path in paths:
+        target = out_dir / f"{path.stem}.json"
+        if target in written:
+            click.echo(f"error: {path}: its result would overwrite that of {written[target]} "
+                       f"({target.name}); rename one of them", err=True)
+            failed += 1
+            continue
+        try:
+            result = _assess_file(path)
+        except SpecError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {path}: {problem}", err=True)
+            failed += 1
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            click.echo(f"error: {path}: cannot be read: {exc}", err=True)
+            failed += 1
+            continue
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2),
+                           encoding="utf-8")
+        partial.replace(target)  # a result file is whole or absent
+        written[target] = path
+        click.echo(f"{path} -> {target}")
+    click.echo(f"{len(written)} computed, {failed} failed", err=bool(failed))
+    return failed == 0
 
 
 def format_table(result) -> str:

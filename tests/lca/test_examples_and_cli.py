@@ -78,3 +78,37 @@ def test_cli_invalid_spec_exits_non_zero_with_the_line_on_stderr(tmp_path, bw_di
     assert done.returncode == 2
     assert "lines[0] (mystery): unknown factor 'no-such'" in done.stderr
     assert done.stdout == ""
+
+
+def test_cli_batch_writes_one_json_per_spec_and_reports_the_bad_one(tmp_path, bw_dir):
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for example in ("motorcycle-125cc.yaml", "ev-battery-pack-lfp.yaml"):
+        (specs / example).write_text((EXAMPLES / example).read_text(encoding="utf-8"),
+                                     encoding="utf-8")
+    (specs / "bad.json").write_text(json.dumps({"product": {"name": "x"}, "lines": [
+        {"stage": "materials", "name": "mystery", "factor": "no-such", "amount": 1,
+         "unit": "kg"}]}))
+    (specs / "notes.txt").write_text("not a spec")
+    out = tmp_path / "out"
+    done = run_cli("compute", str(specs), "--out", str(out), bw_dir=bw_dir)
+    assert done.returncode == 1  # one spec failed
+    assert f"error: {specs / 'bad.json'}: lines[0] (mystery): unknown factor 'no-such'" \
+        in done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["ev-battery-pack-lfp.json",
+                                                     "motorcycle-125cc.json"]
+    single = run_cli("compute", str(EXAMPLES / "motorcycle-125cc.yaml"), "--json",
+                     bw_dir=bw_dir)
+    # the file holds exactly what the single-spec command prints
+    assert json.loads((out / "motorcycle-125cc.json").read_text(encoding="utf-8")) \
+        == json.loads(single.stdout)
+
+
+def test_cli_batch_of_good_specs_exits_zero_and_several_specs_need_out(tmp_path, bw_dir):
+    paths = [str(EXAMPLES / "motorcycle-125cc.yaml"), str(EXAMPLES / "sedan-gasoline.yaml")]
+    done = run_cli("compute", *paths, "--out", str(tmp_path), bw_dir=bw_dir)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["motorcycle-125cc.json",
+                                                          "sedan-gasoline.json"]
+    without_out = run_cli("compute", *paths, bw_dir=bw_dir)
+    assert without_out.returncode == 2 and "--out" in without_out.stderr

@@ -14,7 +14,8 @@ from footprint.assessments import operations as assessments
 from footprint.assessments.models import Assessment
 from footprint.audit import operations as audit
 from footprint.audit.models import AuditEvent
-from footprint.errors import ChangedMeanwhile, InputError, IntegrityBroken, StillInUse
+from footprint.errors import (ChangedMeanwhile, InputError, IntegrityBroken, NotAllowed,
+                             StillInUse)
 from footprint.products import operations as products
 from footprint.products.models import Line, Product, SupplierFactor
 from tests.helpers import credit_code
@@ -666,6 +667,51 @@ def test_an_assessment_stores_the_spec_the_result_and_its_hash(db_session, user,
                            "carbon_total": stored.carbon_total}
     products.save_line(db_session, user, copy, {**LINE, "name": "lid"})
     assert not assessments.is_current(db_session, copy, stored)
+
+
+def test_reassessing_an_organisation_assesses_each_active_product_once(db_session, user,
+                                                                      product, bw_dir):
+    products.save_line(db_session, user, product, LINE)
+    empty = products.create_product(db_session, user, organisation_id=user.organisation_id,
+                                    data={**PRODUCT, "name": "Empty fan"})
+    archived = products.create_product(db_session, user, organisation_id=user.organisation_id,
+                                       data={**PRODUCT, "name": "Old fan"})
+    products.save_line(db_session, user, archived, LINE)
+    products.remove_product(db_session, user, archived)
+    other = register(db_session, 2)
+    theirs = products.create_product(db_session, other, organisation_id=other.organisation_id,
+                                     data=PRODUCT)
+    products.save_line(db_session, other, theirs, LINE)
+    progress = []
+    summary = assessments.reassess_products(
+        db_session, user, organisation_id=user.organisation_id, bw_dir=bw_dir,
+        on_progress=lambda done, total: progress.append((done, total)))
+    assert progress == [(1, 2), (2, 2)]  # "Empty fan", "Fan": the active products by name
+    stored = assessments.assessments_of(db_session, product.id)
+    assert [a["product_id"] for a in summary["assessed"]] == [product.id]
+    assert summary["assessed"][0]["assessment_id"] == stored[0].id
+    # 2.5 kg = 0.0025 t x 1990 kg CO2e/t (steel-bof)
+    assert summary["assessed"][0]["carbon_total"] == pytest.approx(0.0025 * 1990, rel=1e-6)
+    assert [(f["product_id"], f["name"]) for f in summary["failed"]] == [(empty.id, "Empty fan")]
+    assert summary["failed"][0]["problems"] and summary["unchanged"] == []
+    assert (summary["total"], summary["dataset_version"]) == (2, stored[0].dataset_version)
+    assert assessments.assessments_of(db_session, archived.id) == []
+    assert assessments.assessments_of(db_session, theirs.id) == []
+    assert len(events(db_session, action="assessment.create")) == 1
+    again = assessments.reassess_products(db_session, user, organisation_id=user.organisation_id,
+                                          bw_dir=bw_dir)
+    assert (again["assessed"], again["unchanged"]) == ([], [product.id])  # nothing stored twice
+    assert len(events(db_session, action="assessment.create")) == 1
+
+
+def test_only_the_organisations_applicants_reassess_its_products(db_session, user, product,
+                                                                 bw_dir):
+    products.save_line(db_session, user, product, LINE)
+    stranger = register(db_session, 2)
+    with pytest.raises(NotAllowed):
+        assessments.reassess_products(db_session, stranger,
+                                      organisation_id=user.organisation_id, bw_dir=bw_dir)
+    assert assessments.assessments_of(db_session, product.id) == []
 
 
 def test_a_line_is_read_only_when_its_own_product_is_archived(db_session, user, product):

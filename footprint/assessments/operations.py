@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Callable
 
 from sqlmodel import Session, select
 
 from ..audit.operations import record
 from ..canonical import sha256_hex
-from ..errors import IntegrityBroken
-from ..lca import assess, parse_spec
+from ..access import Action, can
+from ..errors import IntegrityBroken, NotAllowed
+from ..lca import SpecError, assess, get_assessor, parse_spec
 from ..products.models import Product
-from ..products.operations import build_spec
+from ..products.operations import build_spec, products_of
 from .models import Assessment
 
 
@@ -63,6 +65,44 @@ def run_assessment(session: Session, actor, *, product: Product, bw_dir: Path) -
                   "dataset_version": assessment.dataset_version,
                   "carbon_total": assessment.carbon_total})
     return assessment
+
+
+def reassess_products(session: Session, actor, *, organisation_id: int, bw_dir: Path,
+                      on_progress: Callable[[int, int], None] | None = None) -> dict:
+    """Assess every active (not archived) product of the organisation on the background as it
+    is now, one stored assessment and audit event each, as run_assessment.
+
+    A product whose newest assessment was made from its data as it is now and on this dataset
+    version is left alone ("unchanged"), so a job that is run again after an interruption
+    stores nothing twice. A product whose spec has problems is reported and stores nothing;
+    the others go on. `on_progress(done, total)` is called after each product. The caller
+    commits. Returns {"dataset_version", "total", "assessed": [{"product_id", "assessment_id",
+    "carbon_total"}], "unchanged": [product_id], "failed": [{"product_id", "name",
+    "problems"}]}."""
+    version = get_assessor(bw_dir).dataset_version
+    products = products_of(session, organisation_id)
+    if not all(can(session, actor, Action.EDIT, product) for product in products):
+        raise NotAllowed("only the organisation's own applicants may reassess its products")
+    summary = {"dataset_version": version, "total": len(products), "assessed": [],
+               "unchanged": [], "failed": []}
+    for done, product in enumerate(products, start=1):
+        newest = next(iter(assessments_of(session, product.id)), None)
+        if (newest is not None and newest.dataset_version == version
+                and is_current(session, product, newest)):
+            summary["unchanged"].append(product.id)
+        else:
+            try:
+                assessment = run_assessment(session, actor, product=product, bw_dir=bw_dir)
+            except SpecError as exc:
+                summary["failed"].append({"product_id": product.id, "name": product.name,
+                                          "problems": exc.problems})
+            else:
+                summary["assessed"].append({"product_id": product.id,
+                                            "assessment_id": assessment.id,
+                                            "carbon_total": assessment.carbon_total})
+        if on_progress is not None:
+            on_progress(done, len(products))
+    return summary
 
 
 def is_current(session: Session, product: Product, assessment: Assessment | None) -> bool:

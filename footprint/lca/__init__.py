@@ -13,7 +13,7 @@ from .spec import STAGES, ProductSpec, SpecError, load_spec_file, parse_spec
 __all__ = [
     "AssessmentResult", "DATASETS_DIR", "DatasetError", "LineResult", "ProductSpec", "STAGES",
     "SpecError", "assess", "dataset_version", "get_assessor", "load_factors", "load_spec_file",
-    "parse_spec",
+    "parse_spec", "use_assessor",
 ]
 
 _assessors: dict[Path, object] = {}
@@ -28,6 +28,13 @@ def get_assessor(bw_dir: Path):
         _assessors.clear()  # Brightway has one current directory per process
         _assessors[bw_dir] = Assessor(bw_dir)
     return _assessors[bw_dir]
+
+
+def use_assessor(bw_dir: Path, assessor) -> None:
+    """Make `assessor` the process-wide one for `bw_dir`: how benchmarks and tests put the app
+    on another background (bench/synthetic_background.py); the app's configuration cannot."""
+    _assessors.clear()
+    _assessors[Path(bw_dir).resolve()] = assessor
 
 
 def assess(spec: ProductSpec, bw_dir: Path) -> AssessmentResult:

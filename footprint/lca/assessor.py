@@ -61,6 +61,12 @@ class Assessor:
         self._cf_row = {key: row_of_flow[id_] for key, id_ in self.flow_ids.items()
                         if id_ in row_of_flow}
         self._no_cf = np.zeros(len(methods.ALL))  # a flow no method characterises
+        keys = [m.key for m in methods.ALL]
+        # Where each result of a line is in its row of scores, found once.
+        self._carbon_columns = [(key.split(".")[1], column) for column, key in enumerate(keys)
+                                if key.startswith("carbon.")]
+        self._water_column = keys.index(methods.WATER_CONSUMPTION.key)
+        self._scarcity_column = keys.index(methods.WATER_SCARCITY.key)
 
     def assess(self, spec: ProductSpec) -> AssessmentResult:
         lines = resolve(spec, self.catalogue)
@@ -117,14 +123,13 @@ class Assessor:
         )
 
     def _line_result(self, line: ResolvedLine, scores: list[float]) -> LineResult:
-        by_key = dict(zip((m.key for m in methods.ALL), scores))
+        """`scores`: the line's row of `line_scores`, in the order of methods.ALL."""
         return LineResult(
             index=line.index, name=line.name, stage=line.stage, kind=line.kind,
             reference=line.reference, amount=line.amount, unit=line.unit,
-            carbon={key.split(".")[1]: value for key, value in by_key.items()
-                    if key.startswith("carbon.")},
-            water_consumption_m3=by_key[methods.WATER_CONSUMPTION.key],
-            water_scarcity_m3_world_eq=by_key[methods.WATER_SCARCITY.key],
+            carbon={name: scores[column] for name, column in self._carbon_columns},
+            water_consumption_m3=scores[self._water_column],
+            water_scarcity_m3_world_eq=scores[self._scarcity_column],
         )
 
 

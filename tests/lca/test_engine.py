@@ -112,3 +112,29 @@ def test_unit_scores_are_kept_per_dataset_version_and_rebuilt_for_a_new_one(synt
     assert unit_scores.path_for(project_dir, "next-version").exists()
     assert not kept.exists()  # the old version's file is removed
     unit_scores.load_or_build(project_dir, synthetic.background.database, version)  # restore
+
+
+def test_a_unit_score_file_of_other_methods_is_rebuilt(synthetic, monkeypatch):
+    """A file written before a method was added (issue 9 adds one) is not read as current."""
+    import dataclasses
+
+    import bw2data
+
+    from footprint.lca import methods
+
+    project_dir = bw2data.projects.dir
+    stale = dataclasses.replace(synthetic.unit_scores, scores=synthetic.unit_scores.scores[:, :1],
+                                cfs=synthetic.unit_scores.cfs[:, :1],
+                                method_keys=(methods.ALL[0].key,))
+    unit_scores.save(stale, unit_scores.path_for(project_dir, "stale-version"))
+    computed = []
+    real_compute = unit_scores.compute
+    monkeypatch.setattr(unit_scores, "compute",
+                        lambda database: computed.append(database) or real_compute(database))
+    rebuilt = unit_scores.load_or_build(project_dir, synthetic.background.database,
+                                        "stale-version")
+    assert computed == [synthetic.background.database]
+    assert rebuilt.method_keys == tuple(m.key for m in methods.ALL)
+    assert rebuilt.scores.shape == (N_ACTIVITIES, len(methods.ALL))
+    unit_scores.load_or_build(project_dir, synthetic.background.database,
+                              synthetic.dataset_version)  # restore the current file

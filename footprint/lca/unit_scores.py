@@ -8,10 +8,13 @@ it: supplier factors, direct emissions and water lines are flows characterised w
 
 The file lives in the prepared Brightway project's directory and is named after the dataset
 version, so a new version (dataset files, loader code, Brightway packages, the methods) finds no
-file and builds one; the files of other versions are removed then.
+file and builds one; the files of other versions are removed then. A rebuild of the same version
+(`footprint dataset build --force`) may give the activities new ids: the file also records when
+the databases it was computed from were written, and is rebuilt when that differs.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -20,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import methods
+from . import flows, methods
 
 FILE_PREFIX = "footprint-unit-scores-"
 FILE_SUFFIX = ".npz"
@@ -35,6 +38,7 @@ class UnitScores:
     flow_ids: np.ndarray  # (flows,) every flow some method characterises
     cfs: np.ndarray  # (flows, methods) characterisation factors
     method_keys: tuple[str, ...]  # column order: the keys of methods.ALL when built
+    written: str = ""  # when the databases it was computed from were written (see `written`)
 
 
 def path_for(project_dir: Path, dataset_version: str) -> Path:
@@ -52,7 +56,7 @@ def load_or_build(project_dir: Path, database: str, dataset_version: str) -> Uni
         except (OSError, ValueError, KeyError) as exc:  # a torn or foreign file: build anew
             log.warning("Unit scores in %s unreadable (%s); rebuilding", path, exc)
         else:
-            if stored.method_keys == wanted:
+            if stored.method_keys == wanted and stored.written == written(database):
                 return stored
     started = time.perf_counter()
     built = compute(database)
@@ -69,7 +73,8 @@ def load(path: Path) -> UnitScores:
     with np.load(path, allow_pickle=False) as data:
         return UnitScores(activity_ids=data["activity_ids"], scores=data["scores"],
                           flow_ids=data["flow_ids"], cfs=data["cfs"],
-                          method_keys=tuple(str(k) for k in data["method_keys"]))
+                          method_keys=tuple(str(k) for k in data["method_keys"]),
+                          written=str(data["written"]))
 
 
 def save(unit_scores: UnitScores, path: Path) -> None:
@@ -79,7 +84,8 @@ def save(unit_scores: UnitScores, path: Path) -> None:
     with open(partial, "wb") as handle:
         np.savez(handle, activity_ids=unit_scores.activity_ids, scores=unit_scores.scores,
                  flow_ids=unit_scores.flow_ids, cfs=unit_scores.cfs,
-                 method_keys=np.array(unit_scores.method_keys))
+                 method_keys=np.array(unit_scores.method_keys),
+                 written=np.array(unit_scores.written))
     os.replace(partial, path)
 
 
@@ -109,7 +115,17 @@ def compute(database: str) -> UnitScores:
     activity_ids = np.fromiter(products.keys(), dtype=np.int64, count=len(products))
     rows = np.fromiter(products.values(), dtype=np.int64, count=len(products))
     return UnitScores(activity_ids=activity_ids, scores=per_product[rows], flow_ids=flow_ids,
-                      cfs=cfs, method_keys=tuple(m.key for m in methods.ALL))
+                      cfs=cfs, method_keys=tuple(m.key for m in methods.ALL),
+                      written=written(database))
+
+
+def written(database: str) -> str:
+    """When the background and the flow databases were last written: Brightway ids (which the
+    file holds) change only with a write."""
+    import bw2data
+
+    return json.dumps({name: bw2data.databases[name].get("modified") for name in
+                       (database, flows.BIOSPHERE3, flows.PLATFORM_FLOWS)}, sort_keys=True)
 
 
 def characterisation_factors() -> tuple[np.ndarray, np.ndarray]:

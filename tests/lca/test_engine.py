@@ -138,3 +138,21 @@ def test_a_unit_score_file_of_other_methods_is_rebuilt(synthetic, monkeypatch):
     assert rebuilt.scores.shape == (N_ACTIVITIES, len(methods.ALL))
     unit_scores.load_or_build(project_dir, synthetic.background.database,
                               synthetic.dataset_version)  # restore the current file
+
+
+def test_unit_scores_are_rebuilt_when_the_background_is_written_again(synthetic, monkeypatch):
+    """`dataset build --force` rewrites the databases under the same version: ids may change."""
+    import bw2data
+
+    project_dir = bw2data.projects.dir
+    database = synthetic.background.database
+    computed = []
+    real_compute = unit_scores.compute
+    monkeypatch.setattr(unit_scores, "compute",
+                        lambda name: computed.append(name) or real_compute(name))
+    unit_scores.load_or_build(project_dir, database, synthetic.dataset_version)
+    assert computed == []
+    metadata = bw2data.databases[database]
+    monkeypatch.setitem(metadata, "modified", "2099-01-01T00:00:00")  # as a new write sets it
+    unit_scores.load_or_build(project_dir, database, synthetic.dataset_version)
+    assert computed == [database]

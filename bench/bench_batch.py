@@ -129,9 +129,10 @@ def web_calculate(assessor, bw_dir: Path, n_lines: int, repeat: int) -> dict:
             user = accounts.register_organisation(
                 session, name="Bench Co", credit_code=credit_code(1), address="",
                 user_name="Bench", email="bench@example.cn", password="correct horse 1")
-            product = products.create_product(session, user, organisation_id=user.organisation_id,
-                                              data={"name": "Bench product", "boundary": "cradle-to-gate",
-                                                    "functional_unit": "1 piece"})
+            product = products.create_product(
+                session, user, organisation_id=user.organisation_id,
+                data={"name": "Bench product", "boundary": "cradle-to-gate",
+                      "functional_unit": "1 piece"})
             products.replace_lines(session, user, product, [
                 {"stage": "materials", "name": f"part {k}", "factor": code, "amount": 1.0 + k,
                  "unit": unit} for k, (code, unit) in zip(range(n_lines), factors)

@@ -1,6 +1,6 @@
-"""Command line: `python -m footprint compute SPEC... [--json] [--out DIR]`, `python -m footprint dataset build`,
-`python -m footprint db upgrade`, `serve`, `create-user`, `keys rotate|list`, `verify-cert`,
-`findings escalate` and `certificates lapse` (daily)."""
+"""Command line: `python -m footprint compute SPEC... [--json] [--out DIR]`,
+`python -m footprint dataset build`, `python -m footprint db upgrade`, `serve`, `create-user`,
+`keys rotate|list`, `verify-cert`, `findings escalate` and `certificates lapse` (daily)."""
 from __future__ import annotations
 
 import json

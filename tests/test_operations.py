@@ -708,9 +708,10 @@ def test_only_the_organisations_applicants_reassess_its_products(db_session, use
                                                                  bw_dir):
     products.save_line(db_session, user, product, LINE)
     stranger = register(db_session, 2)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as info:
         assessments.reassess_products(db_session, stranger,
                                       organisation_id=user.organisation_id, bw_dir=bw_dir)
+    assert info.value.code == "not_own_products"
     assert assessments.assessments_of(db_session, product.id) == []
 
 

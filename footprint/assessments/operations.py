@@ -82,7 +82,8 @@ def reassess_products(session: Session, actor, *, organisation_id: int, bw_dir: 
     version = get_assessor(bw_dir).dataset_version
     products = products_of(session, organisation_id)
     if not all(can(session, actor, Action.EDIT, product) for product in products):
-        raise NotAllowed("only the organisation's own applicants may reassess its products")
+        raise NotAllowed("only the organisation's own applicants may reassess its products",
+                         code="not_own_products")
     summary = {"dataset_version": version, "total": len(products), "assessed": [],
                "unchanged": [], "failed": []}
     for done, product in enumerate(products, start=1):

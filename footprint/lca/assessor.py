@@ -8,13 +8,14 @@ the transposed technosphere: y = A^-T B^T c gives every activity's cumulative sc
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from scipy.sparse.linalg import splu
 
 from . import dataset, flows, methods, project
+from .reporting import line_reporting
 from .results import AssessmentResult, LineResult
 from .spec import BOUNDARY_STAGES, ProductSpec, ResolvedLine, resolve
 
@@ -53,6 +54,8 @@ class Assessor:
         scores = self._unit_scores(foreground)  # (activity id -> row) x methods
         results = tuple(self._line_result(line, scores[id_])
                         for line, id_ in zip(lines, foreground.line_ids))
+        results = tuple(replace(result, reporting=line_reporting(line, spec, self.factors))
+                        for result, line in zip(results, lines))
         return AssessmentResult(
             product=spec.product.model_dump(),
             stages=BOUNDARY_STAGES[spec.product.boundary],
@@ -77,6 +80,7 @@ class Assessor:
                 (flows.CO2_FOSSIL, factor.co2e_fossil),
                 (flows.BIOGENIC_CO2E, factor.co2e_biogenic),
                 (flows.CO2_LAND_USE, factor.co2e_land_use),
+                (flows.BIOGENIC_CO2_REMOVAL, factor.co2_biogenic_removal),
                 (flows.water_flow(factor.water_region), factor.water_m3),
             ) if amount]
         line_ids = []

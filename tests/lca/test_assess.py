@@ -107,8 +107,8 @@ def test_result_names_versions_and_methods(result, assessor):
     assert result["dataset_version"] == assessor.dataset_version
     assert result["methods"]["carbon.total"][1:] == ["IPCC 2021", "climate change", "GWP100"]
     assert set(result["methods"]) == {"carbon.total", "carbon.fossil", "carbon.biogenic",
-                                      "carbon.land_use", "water.consumption_m3",
-                                      "water.scarcity_m3_world_eq"}
+                                      "carbon.land_use", "carbon.biogenic_removals",
+                                      "water.consumption_m3", "water.scarcity_m3_world_eq"}
 
 
 # IPCC AR6 GWP100 of each gas, as in the bundled IPCC 2021 method; 1 kg emitted of each.

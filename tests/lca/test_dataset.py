@@ -30,6 +30,7 @@ def test_unconfirmed_values_are_not_shipped():
 def datasets_copy(tmp_path):
     shutil.copytree(dataset.DATASETS_DIR / "factors", tmp_path / "factors")
     shutil.copytree(dataset.DATASETS_DIR / "water", tmp_path / "water")
+    shutil.copy(dataset.recycling_file(), dataset.recycling_file(tmp_path))
     return tmp_path
 
 

@@ -134,7 +134,8 @@ def test_credits_only_at_end_of_life():
     assert problems(spec(credit))[0].startswith(
         "lines[0] (part): factor 'recycling-al-credit-cn' is a credit")
     lines = resolve(parse_spec(spec(dict(credit, stage="end_of_life"),
-                                    boundary="cradle-to-grave")), CATALOGUE)
+                                    boundary="cradle-to-grave",
+                                    end_of_life_method="substitution")), CATALOGUE)
     assert lines[0].flow_amount == pytest.approx(0.001)  # 1 kg = 0.001 t
 
 

@@ -44,9 +44,20 @@ def format_table(result) -> str:
     out = [f"{data['product']['name']} — per {data['product']['functional_unit']} "
            f"({data['product']['boundary']})", ""]
     out.append(f"Carbon footprint   {carbon['total']:14.4f} kg CO2e")
-    for key in ("fossil", "biogenic", "land_use"):
-        out.append(f"  {key:<16} {carbon[key]:14.4f} kg CO2e")
-    out.append(f"Water consumption  {water['consumption_m3']:14.6f} m3")
+    out.append(f"  {'fossil':<16} {carbon['fossil']:14.4f} kg CO2e")
+    out.append(f"  {'biogenic':<16} {carbon['biogenic']:14.4f} kg CO2e")
+    out.append(f"    {'emissions':<14} {carbon['biogenic_emissions']:14.4f} kg CO2e")
+    out.append(f"    {'removals':<14} {carbon['biogenic_removals']:14.4f} kg CO2e")
+    if carbon["land_use_assessed"]:
+        out.append(f"  {'land_use':<16} {carbon['land_use']:14.4f} kg CO2e")
+    else:
+        out.append(f"  {'land_use':<16} {'not assessed':>14}")
+    out.append(f"  {'emissions':<16} {carbon['emissions_excluding_credits']:14.4f} kg CO2e "
+               f"(excluding credits)")
+    out.append(f"  {'credits':<16} {carbon['credits']:14.4f} kg CO2e "
+               f"(end of life: {data['product']['end_of_life_method']})")
+    coverage = f"(lines with water data: {water['coverage']:.0%} of the carbon footprint)"
+    out.append(f"Water consumption  {water['consumption_m3']:14.6f} m3 {coverage}")
     out.append(f"Water scarcity     {water['scarcity_m3_world_eq']:14.6f} m3 world-eq "
                f"(AWARE, {water['region']})")
     out += ["", f"{'stage':<18}{'kg CO2e':>14}{'m3 water':>14}"]

@@ -78,3 +78,42 @@ def test_cli_invalid_spec_exits_non_zero_with_the_line_on_stderr(tmp_path, bw_di
     assert done.returncode == 2
     assert "lines[0] (mystery): unknown factor 'no-such'" in done.stderr
     assert done.stdout == ""
+
+
+def test_cli_json_has_the_iso_14067_reporting_keys(tmp_path, bw_dir):
+    from tests.lca.test_reporting import CREDIT, ELECTRICITY, SPEC, TOTAL, VENT, WOOD_CASE
+
+    path = tmp_path / "speaker.json"
+    path.write_text(json.dumps(SPEC))
+    done = run_cli("compute", str(path), "--json", bw_dir=bw_dir)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    carbon = data["carbon"]
+    for key in ("total", "fossil", "biogenic", "land_use", "credits", "by_stage"):
+        assert key in carbon  # every key of before issue 9 is kept
+    assert carbon["total"] == pytest.approx(TOTAL, rel=1e-6)  # 6.819238, see test_reporting
+    # 2 kg x 0.3 (supplier wood) + 0.01 kg biogenic CH4 x 27.0 = 0.87; removals 2 kg x -1.2
+    assert carbon["biogenic_emissions"] == pytest.approx(0.87, rel=1e-6)
+    assert carbon["biogenic_removals"] == pytest.approx(-2.4, rel=1e-6)
+    assert carbon["biogenic_carbon_content"] == {"product": pytest.approx(0.9),    # 2 x 0.45
+                                                 "packaging": pytest.approx(0.12)}  # 0.3 x 0.4
+    assert carbon["land_use_assessed"] is True
+    assert carbon["credits"] == pytest.approx(CREDIT, rel=1e-6)  # 0.2 kg plastics: -0.090262
+    assert carbon["emissions_excluding_credits"] == pytest.approx(TOTAL - CREDIT, rel=1e-6)
+    # water data on the electricity (5.777) and the vent (0.27) of |carbon| 6.999762 in all
+    assert data["water"]["coverage"] == pytest.approx(
+        (ELECTRICITY + VENT) / (WOOD_CASE + 0.4225 + ELECTRICITY + VENT + 0.24 - CREDIT),
+        rel=1e-6)
+    assert data["product"]["end_of_life_method"] == "substitution"
+    assert [(item["credit"], item["primary"], item["has_water_data"], item["has_land_use_data"])
+            for item in data["lines"]] == [
+        (False, True, False, False), (False, False, False, False), (False, False, True, False),
+        (False, True, True, False), (False, True, False, True), (True, False, False, False)]
+
+
+def test_cli_table_shows_land_use_not_assessed_and_credits_apart(bw_dir):
+    done = run_cli("compute", str(EXAMPLES / "motorcycle-125cc.yaml"), bw_dir=bw_dir)
+    assert done.returncode == 0, done.stderr
+    assert "land_use           not assessed" in done.stdout
+    assert "(excluding credits)" in done.stdout and "(end of life: cut-off)" in done.stdout
+    assert "lines with water data:" in done.stdout

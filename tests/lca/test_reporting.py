@@ -16,10 +16,10 @@ def line(stage, name, amount, unit, **kind):
     return {"stage": stage, "name": name, "amount": amount, "unit": unit, **kind}
 
 
-# A supplier's wooden part: fossil 1.0, biogenic emissions 0.3 and 1.2 kg CO2 taken up per kg,
-# holding 0.45 kg biogenic carbon per kg.
+# A supplier's wooden part: fossil 0.5, biogenic emissions 0.3 and 1.2 kg CO2 taken up per kg,
+# holding 0.45 kg biogenic carbon per kg: net negative, yet no credit.
 WOOD = {"code": "acme-wood", "name": "Wooden case, supplier Acme", "unit": "kg",
-        "co2e_fossil": 1.0, "co2e_biogenic": 0.3, "co2_biogenic_removal": 1.2,
+        "co2e_fossil": 0.5, "co2e_biogenic": 0.3, "co2_biogenic_removal": 1.2,
         "biogenic_carbon_kg": 0.45, "source": "supplier PCF 2025"}
 # A supplier's carton that states its land-use change as a documented zero.
 CARTON = {"code": "acme-carton", "name": "Carton, supplier Acme", "unit": "kg",
@@ -42,13 +42,13 @@ SPEC = {
 }
 
 # kg CO2e per line, by hand:
-WOOD_CASE = 2 * (1.0 + 0.3 - 1.2)             # = 0.2 (removal counted -1 per kg CO2)
+WOOD_CASE = 2 * (0.5 + 0.3 - 1.2)             # = -0.8 (removal counted -1 per kg CO2)
 FRAME = 0.0005 * 845                          # 0.5 kg = 0.0005 t x 845 (al-recycled-cn) = 0.4225
 ELECTRICITY = 10 * 0.5777                     # elec-cn-lca-2024 = 5.777
 VENT = 0.01 * 27.0                            # 10 g CH4 non-fossil x GWP100 27.0 = 0.27
 CARTON_LINE = 0.3 * 0.8                       # = 0.24
 CREDIT = 0.0002 * -451.31                     # 0.2 kg = 0.0002 t (plastics recycling) = -0.090262
-TOTAL = WOOD_CASE + FRAME + ELECTRICITY + VENT + CARTON_LINE + CREDIT  # = 6.819238
+TOTAL = WOOD_CASE + FRAME + ELECTRICITY + VENT + CARTON_LINE + CREDIT  # = 5.819238
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +65,8 @@ def test_biogenic_emissions_and_removals_are_reported_apart(result):
     assert carbon["biogenic"] == pytest.approx(0.87 - 2.4, rel=REL)  # = -1.53
     assert carbon["biogenic"] == pytest.approx(
         carbon["biogenic_emissions"] + carbon["biogenic_removals"], rel=REL)
-    # fossil: 2 x 1.0 + 0.4225 + 5.777 + 0.24 - 0.090262 = 8.349238; biogenic methane is not fossil
-    assert carbon["fossil"] == pytest.approx(2.0 + FRAME + ELECTRICITY + CARTON_LINE + CREDIT,
+    # fossil: 2 x 0.5 + 0.4225 + 5.777 + 0.24 - 0.090262 = 7.349238; biogenic methane is not fossil
+    assert carbon["fossil"] == pytest.approx(2 * 0.5 + FRAME + ELECTRICITY + CARTON_LINE + CREDIT,
                                              rel=REL)
     wood = result["lines"][0]
     assert wood["carbon_detail"]["biogenic_removals"] == pytest.approx(-2.4, rel=REL)
@@ -85,7 +85,7 @@ def test_biogenic_carbon_content_of_product_and_packaging(result):
 def test_credits_are_shown_apart_from_the_emissions(result):
     carbon = result["carbon"]
     assert carbon["credits"] == pytest.approx(CREDIT, rel=REL)  # = -0.090262
-    # 6.819238 + 0.090262 = 6.9095; the wood's net-negative biogenic part is no credit
+    # 5.819238 + 0.090262 = 5.9095; the wood line is net negative (-0.8) but no credit
     assert carbon["emissions_excluding_credits"] == pytest.approx(TOTAL - CREDIT, rel=REL)
     assert [item["credit"] for item in result["lines"]] == [False] * 5 + [True]
     assert result["product"]["end_of_life_method"] == "substitution"
@@ -108,7 +108,7 @@ def test_line_flags_and_land_use_assessed(result):
 
 def test_water_coverage_is_weighted_by_carbon(result):
     # lines with water data: electricity 5.777 and vent 0.27, over the sum of |carbon| of all
-    # lines: 0.2 + 0.4225 + 5.777 + 0.27 + 0.24 + 0.090262 = 6.999762 -> 6.047 / 6.999762
+    # lines: 0.8 + 0.4225 + 5.777 + 0.27 + 0.24 + 0.090262 = 7.599762 -> 6.047 / 7.599762
     weights = [abs(WOOD_CASE), FRAME, ELECTRICITY, VENT, CARTON_LINE, abs(CREDIT)]
     assert result["water"]["coverage"] == pytest.approx((ELECTRICITY + VENT) / sum(weights),
                                                         rel=REL)

@@ -465,3 +465,13 @@ def test_supplier_reporting_fields_default_to_none_stated():
     factor = parse_spec(data).factors[0]
     assert (factor.co2_biogenic_removal, factor.biogenic_carbon_kg, factor.land_use_assessed) == (
         0.0, None, False)
+
+
+def test_a_credit_under_cut_off_comes_with_the_structural_problems():
+    with pytest.raises(SpecError) as info:
+        parse_spec(grave(line(name="negative", amount=-1), AL_CREDIT), RECYCLING)
+    assert [e.code for e in info.value.errors] == ["negative", "credit_under_cut_off"]
+    with pytest.raises(SpecError) as info:
+        parse_spec(grave(line(name="negative", amount=-1), AL_CREDIT,
+                         end_of_life_method="cff"), RECYCLING)
+    assert [e.code for e in info.value.errors] == ["negative"]

@@ -18,8 +18,13 @@ class LineResult:
     carbon: dict[str, float]  # CARBON_KEYS -> kg CO2e per functional unit
     water_consumption_m3: float
     water_scarcity_m3_world_eq: float
+    primary: bool = False  # supplier factor, direct emission or water line (quality.py)
+    data_quality: dict | None = None  # quality.LineQuality.to_dict()
 
     def to_dict(self) -> dict:
+        return {**self._base_dict(), "primary": self.primary, "data_quality": self.data_quality}
+
+    def _base_dict(self) -> dict:
         return {
             "index": self.index, "name": self.name, "stage": self.stage, "kind": self.kind,
             "reference": self.reference, "amount": self.amount, "unit": self.unit,
@@ -38,6 +43,8 @@ class AssessmentResult:
     methods: dict[str, tuple[str, ...]]
     water_region: str
     water_region_cf: float
+    data_quality: dict | None = None  # quality.summary()
+    uncertainty: dict | None = None  # uncertainty.analyse(); None when no iterations were run
 
     def carbon(self, key: str = "total") -> float:
         return sum((line.carbon[key] for line in self.lines), 0.0)
@@ -76,4 +83,6 @@ class AssessmentResult:
             "lines": [line.to_dict() for line in self.lines],
             "dataset_version": self.dataset_version,
             "methods": {key: list(name) for key, name in self.methods.items()},
+            "data_quality": self.data_quality,
+            "uncertainty": self.uncertainty,
         }

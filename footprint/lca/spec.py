@@ -95,6 +95,27 @@ class Product(_Strict):
     functional_unit: str = Field(default="1 piece", min_length=1, max_length=100)
     boundary: Literal["cradle-to-gate", "cradle-to-grave"] = "cradle-to-gate"
     water_region: str = Field(default="CN", description="AWARE region of the factory's water")
+    # The year the product data represent (None: the year of the assessment) and the site's
+    # region (None: China); factor rows are rated against both (quality.py).
+    reference_year: Optional[int] = Field(default=None, ge=1900, le=2100)
+    geography: Optional[str] = Field(default=None, min_length=1, max_length=100)
+
+
+class DataQualityRating(_Strict):
+    """The user's PACT-style rating of a supplier factor: 1 good, 2 fair, 3 poor."""
+    technological: int = Field(default=2, ge=1, le=3)
+    temporal: int = Field(default=2, ge=1, le=3)
+    geographical: int = Field(default=2, ge=1, le=3)
+
+
+def _gsd(value: Optional[float]) -> Optional[float]:
+    if value is None:
+        return None
+    value = _finite(value)
+    if value < 1:
+        raise PydanticCustomError("gsd_below_one", "a geometric standard deviation is at least 1",
+                                  {})
+    return value
 
 
 class CustomFactor(_Strict):
@@ -107,8 +128,12 @@ class CustomFactor(_Strict):
     water_m3: float = 0.0
     water_region: str = "GLO"
     source: str = Field(min_length=1, max_length=300)
+    # 2, 2, 2 means "not rated"; the supplier's own range, when given, replaces the pedigree's.
+    data_quality: DataQualityRating = Field(default_factory=DataQualityRating)
+    gsd: Optional[float] = None
 
     _safe_code = field_validator("code")(check_code)
+    _checked_gsd = field_validator("gsd")(_gsd)
     # Biogenic and land-use CO2e may be negative (removals); fossil CO2e and water may not.
     _finite_values = field_validator("co2e_biogenic", "co2e_land_use")(_finite)
     _non_negative_values = field_validator("co2e_fossil", "water_m3")(_non_negative)

@@ -114,8 +114,10 @@ def pedigree_variance(scores: dict[str, int]) -> float:
 
 
 def sigma(basic_variance: float, scores: dict[str, int], gsd: float | None = None) -> float:
-    """sigma of ln(multiplier): ln(gsd) when a range is given, else basic + pedigree."""
-    if gsd is not None:
+    """sigma of ln(multiplier): ln(gsd) when a range is given, else basic + pedigree.
+
+    A gsd of None or 0 (an empty column read as a number) means none was given."""
+    if gsd:
         return math.log(gsd)
     return math.sqrt(basic_variance + pedigree_variance(scores))
 

@@ -1,4 +1,5 @@
-"""Command line: `python -m footprint compute SPEC [--json]`, `python -m footprint dataset build`,
+"""Command line: `python -m footprint compute SPEC [--json] [--iterations N]`, `what-if SPEC
+--swap FROM=TO`, `python -m footprint dataset build`,
 `python -m footprint db upgrade`, `serve`, `create-user`, `keys rotate|list`, `verify-cert`,
 `findings escalate` and `certificates lapse` (daily)."""
 from __future__ import annotations
@@ -21,13 +22,18 @@ def cli():
 @cli.command()
 @click.argument("spec_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def compute(spec_path: Path, as_json: bool):
+@click.option("--iterations", type=click.IntRange(min=0), default=None,
+              help="Monte Carlo iterations (default 1000; 0 skips the uncertainty range).")
+def compute(spec_path: Path, as_json: bool, iterations: int | None):
     """Assess the product described in SPEC_PATH (JSON or YAML)."""
-    from .lca import SpecError, assess, load_spec_file
+    from .lca import SpecError, get_assessor, load_spec_file
     from .lca.dataset import catalogue
+    from .lca.uncertainty import DEFAULT_ITERATIONS
 
     try:
-        result = assess(load_spec_file(spec_path, catalogue()), config.brightway_dir())
+        result = get_assessor(config.brightway_dir()).assess(
+            load_spec_file(spec_path, catalogue()),
+            iterations=DEFAULT_ITERATIONS if iterations is None else iterations)
     except SpecError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
@@ -36,6 +42,48 @@ def compute(spec_path: Path, as_json: bool):
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_table(result))
+
+
+def _swap_pair(ctx, param, values) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        old, sep, new = value.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise click.BadParameter(f"'{value}' is not FROM=TO (two factor codes)")
+        pairs[old.strip()] = new.strip()
+    return pairs
+
+
+@cli.command("what-if")
+@click.argument("spec_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--swap", "swap", multiple=True, required=True, callback=_swap_pair,
+              help="FROM=TO: assess the lines on factor FROM with factor TO instead.")
+@click.option("--json", "as_json", is_flag=True, help="Print the change as JSON.")
+def what_if_command(spec_path: Path, swap: dict[str, str], as_json: bool):
+    """The change in the footprint of SPEC_PATH when one factor is swapped for another."""
+    from .lca import SpecError, load_spec_file
+    from .lca.dataset import catalogue
+    from .lca.whatif import SwapError, what_if
+
+    try:
+        change = what_if(load_spec_file(spec_path, catalogue()), swap, config.brightway_dir())
+    except SpecError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+    except SwapError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(change, ensure_ascii=False, indent=2))
+        return
+    out = [f"{'':<18}{'before':>14}{'after':>14}{'change':>14}  kg CO2e"]
+    rows = [("total", change["total"]), *change["by_stage"].items()]
+    out += [f"{name:<18}{c['before']:14.4f}{c['after']:14.4f}{c['delta']:+14.4f}"
+            for name, c in rows]
+    out += ["", *(f"{c['name'][:40]}: {c['from']} -> {c['to']}, {c['delta']:+.4f} kg CO2e"
+                  for c in change["lines"])]
+    click.echo("\n".join(out))
 
 
 def format_table(result) -> str:
@@ -56,6 +104,14 @@ def format_table(result) -> str:
                f"(excluding credits)")
     out.append(f"  {'credits':<16} {carbon['credits']:14.4f} kg CO2e "
                f"(end of life: {data['product']['end_of_life_method']})")
+    if data.get("uncertainty"):
+        total = data["uncertainty"]["total"]
+        out.append(f"  95% range        {total['p2_5']:14.4f} to {total['p97_5']:.4f} kg CO2e "
+                   f"(Monte Carlo, {total['iterations']} iterations)")
+    if data.get("data_quality") and data["data_quality"]["total"] is not None:
+        quality = data["data_quality"]
+        out.append(f"Data quality       {quality['total']:14.2f} (1 good .. 3 poor), primary "
+                   f"data {quality['primary_share']:.0%}, {len(quality['flags'])} flag(s)")
     coverage = f"(lines with water data: {water['coverage']:.0%} of the carbon footprint)"
     out.append(f"Water consumption  {water['consumption_m3']:14.6f} m3 {coverage}")
     out.append(f"Water scarcity     {water['scarcity_m3_world_eq']:14.6f} m3 world-eq "

@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse.linalg import splu
 
-from . import dataset, flows, methods, project
+from ..timeutil import utcnow
+from . import dataset, flows, methods, project, quality, uncertainty
 from .reporting import line_reporting
 from .results import AssessmentResult, LineResult
 from .spec import BOUNDARY_STAGES, ProductSpec, ResolvedLine, resolve
@@ -48,23 +49,42 @@ class Assessor:
         self._background = background.datapackage()
         self._method_packages = {m: bw2data.Method(m.name).datapackage() for m in methods.ALL}
 
-    def assess(self, spec: ProductSpec) -> AssessmentResult:
+    def assess(self, spec: ProductSpec, *, iterations: int = uncertainty.DEFAULT_ITERATIONS,
+               seed: int = uncertainty.SEED) -> AssessmentResult:
+        """The footprint of `spec`; `iterations` = 0 skips the Monte Carlo (uncertainty None)."""
         lines = resolve(spec, self.catalogue)
         foreground = self._foreground(spec, lines)
         scores = self._unit_scores(foreground)  # (activity id -> row) x methods
-        results = tuple(self._line_result(line, scores[id_])
-                        for line, id_ in zip(lines, foreground.line_ids))
-        results = tuple(replace(result, reporting=line_reporting(line, spec, self.factors))
-                        for result, line in zip(results, lines))
+        results = [self._line_result(line, scores[id_])
+                   for line, id_ in zip(lines, foreground.line_ids)]
+        stages = BOUNDARY_STAGES[spec.product.boundary]
+        qualities, summary, uncertain = self._quality_and_uncertainty(
+            spec, lines, [r.carbon["total"] for r in results], stages, iterations, seed)
         return AssessmentResult(
             product=spec.product.model_dump(),
-            stages=BOUNDARY_STAGES[spec.product.boundary],
-            lines=results,
+            stages=stages,
+            lines=tuple(replace(result, reporting=line_reporting(line, spec, self.factors),
+                                data_quality=q.to_dict())
+                        for result, line, q in zip(results, lines, qualities)),
             dataset_version=self.dataset_version,
             methods={m.key: m.name for m in methods.ALL},
             water_region=spec.product.water_region,
             water_region_cf=self.aware[spec.product.water_region].cf,
+            data_quality=summary,
+            uncertainty=uncertain,
         )
+
+    def _quality_and_uncertainty(self, spec, lines, carbon, stages, iterations, seed):
+        reference_year = spec.product.reference_year or utcnow().year
+        qualities = [quality.rate_line(line, spec, self.factors, reference_year)
+                     for line in lines]
+        summary = quality.summary(qualities, carbon, [line.name for line in lines])
+        if iterations <= 0:
+            return qualities, summary, None
+        line_factors = [uncertainty.line_factor(line, q, spec, self.factors)
+                        for line, q in zip(lines, qualities)]
+        return qualities, summary, uncertainty.analyse(lines, carbon, line_factors, stages,
+                                                       iterations, seed)
 
     def _foreground(self, spec: ProductSpec, lines: list[ResolvedLine]) -> _Foreground:
         next_id = iter(range(self._first_free_id, self._first_free_id + 1 + len(lines)

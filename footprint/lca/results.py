@@ -32,8 +32,12 @@ class LineResult:
     water_consumption_m3: float
     water_scarcity_m3_world_eq: float
     reporting: LineReporting = LineReporting()
+    data_quality: dict | None = None  # quality.LineQuality.to_dict()
 
     def to_dict(self) -> dict:
+        return {**self._base_dict(), "data_quality": self.data_quality}
+
+    def _base_dict(self) -> dict:
         return {
             "index": self.index, "name": self.name, "stage": self.stage, "kind": self.kind,
             "reference": self.reference, "amount": self.amount, "unit": self.unit,
@@ -67,6 +71,8 @@ class AssessmentResult:
     methods: dict[str, tuple[str, ...]]
     water_region: str
     water_region_cf: float
+    data_quality: dict | None = None  # quality.summary()
+    uncertainty: dict | None = None  # uncertainty.analyse(); None when no iterations were run
 
     def carbon(self, key: str = "total") -> float:
         return sum((line.carbon[key] for line in self.lines), 0.0)
@@ -105,6 +111,8 @@ class AssessmentResult:
             "lines": [line.to_dict() for line in self.lines],
             "dataset_version": self.dataset_version,
             "methods": {key: list(name) for key, name in self.methods.items()},
+            "data_quality": self.data_quality,
+            "uncertainty": self.uncertainty,
         }
 
     # ISO 14067 reporting (issue 9): kept apart from the keys above so that other additions merge.

@@ -117,6 +117,27 @@ class Product(_Strict):
     water_region: str = Field(default="CN", description="AWARE region of the factory's water")
     end_of_life_method: Literal["cut-off", "substitution", "cff"] = Field(
         default="cut-off", description="How recycling and end of life are modelled (see above)")
+    # The year the product data represent (None: the year of the assessment) and the site's
+    # region (None: China); factor rows are rated against both (quality.py).
+    reference_year: Optional[int] = Field(default=None, ge=1900, le=2100)
+    geography: Optional[str] = Field(default=None, min_length=1, max_length=100)
+
+
+class DataQualityRating(_Strict):
+    """The user's PACT-style rating of a supplier factor: 1 good, 2 fair, 3 poor."""
+    technological: int = Field(default=2, ge=1, le=3)
+    temporal: int = Field(default=2, ge=1, le=3)
+    geographical: int = Field(default=2, ge=1, le=3)
+
+
+def _gsd(value: Optional[float]) -> Optional[float]:
+    if value is None:
+        return None
+    value = _finite(value)
+    if value < 1:
+        raise PydanticCustomError("gsd_below_one", "a geometric standard deviation is at least 1",
+                                  {})
+    return value
 
 
 class CustomFactor(_Strict):
@@ -135,8 +156,12 @@ class CustomFactor(_Strict):
     biogenic_carbon_kg: Optional[float] = None
     # Whether co2e_land_use is a stated value (a stated 0 counts); a non-zero value always is.
     land_use_assessed: bool = False
+    # 2, 2, 2 means "not rated"; the supplier's own range, when given, replaces the pedigree's.
+    data_quality: DataQualityRating = Field(default_factory=DataQualityRating)
+    gsd: Optional[float] = None
 
     _safe_code = field_validator("code")(check_code)
+    _checked_gsd = field_validator("gsd")(_gsd)
     # Biogenic and land-use CO2e may be negative (removals); fossil CO2e and water may not.
     _finite_values = field_validator("co2e_biogenic", "co2e_land_use")(_finite)
     _non_negative_values = field_validator("co2e_fossil", "water_m3",

@@ -58,7 +58,7 @@ EXPECTED_CARBON = {
 
 # m3 of consumed water per line, and its AWARE region CF:
 EXPECTED_WATER = {
-    "PP blades": (1.5 * 0.043, 17.9),          # pp-eu (Europe -> GLO AWARE 17.9)
+    # "PP blades": none: pp-eu carries no water (its eco-profile figure is gross use)
     "controller board": (2 * 0.01, 17.9),      # supplier water, region GLO by default
     "grid electricity": (12 * 0.0019, 6.29),   # elec-cn-lca-2024, China -> CN 6.29
     "process water in": (0.3, 1.74),           # 300 L withdrawn in Chongqing (CN-CQ 1.74)
@@ -95,10 +95,10 @@ def test_totals_and_stages(result):
     assert by_stage["use"] == pytest.approx(28.885, rel=REL)
     assert by_stage["end_of_life"] == pytest.approx(1.459675, rel=REL)
     water = result["water"]
-    # 0.0645 + 0.02 + 0.0228 + 0.3 - 0.12 + 0.095 = 0.3823 m3
-    assert water["consumption_m3"] == pytest.approx(0.3823, rel=REL)
-    # 0.0845 x 17.9 + 0.1178 x 6.29 + 0.18 x 1.74 = 1.51255 + 0.740962 + 0.3132 = 2.566712
-    assert water["scarcity_m3_world_eq"] == pytest.approx(2.566712, rel=REL)
+    # 0.02 + 0.0228 + 0.3 - 0.12 + 0.095 = 0.3178 m3
+    assert water["consumption_m3"] == pytest.approx(0.3178, rel=REL)
+    # 0.02 x 17.9 + 0.1178 x 6.29 + 0.18 x 1.74 = 0.358 + 0.740962 + 0.3132 = 1.412162
+    assert water["scarcity_m3_world_eq"] == pytest.approx(1.412162, rel=REL)
     # manufacturing: 0.0228 + 0.3 - 0.12 = 0.2028 m3
     assert water["by_stage"]["manufacturing"] == pytest.approx(0.2028, rel=REL)
 

@@ -144,7 +144,7 @@ ISSUE_9_ROWS = [
     ("lead-acid-battery-cn", "piece", "CPCD-lit 46420X0162022B"),
     ("ic-chip-cn", "piece", "CPCD-lit 47920X0072020B"),
     ("lubricant-cn", "kg", "CPCD-lit 33380X0012021A"),
-    ("lubricant-oil-cradle-to-grave-cn", "kg", "CPCD-lit 33380X0012015A"),
+    ("lubricant-oil-whole-life-cn", "kg", "CPCD-lit 33380X0012015A"),
     ("landfill-paper-no-gas-recovery-ipcc", "kg", "Derived from IPCC 2006"),
     ("incineration-paper-ipcc", "kg", "IPCC 2006"),
     ("incineration-wood-waste-cn", "t", "CPCD-core 39283X0012025C"),

@@ -54,7 +54,7 @@ def test_geographical_rating(row, site, expected):
     ("material", "cradle-to-gate", "materials", 1),                      # steel-bof
     ("material", "cradle-to-gate", "packaging", 1),
     ("electricity", "life-cycle CO2e (PCF)", "manufacturing", 1),        # elec-cn-lca-2024
-    ("fuel", "combustion only", "manufacturing", 2),                     # ng-combustion: no upstream
+    ("fuel", "combustion only", "manufacturing", 2),  # ng-combustion: no upstream
     ("transport", "gate-to-grave operation", "inbound_transport", 2),    # operation only
     ("material", "cradle-to-gate CO2 only (worldsteel indicator)", "materials", 2),  # CO2 only
     ("electricity", "location-based CO2 only (inventory)", "manufacturing", 3),  # both

@@ -9,8 +9,8 @@ Servers (--server): gunicorn (default; --workers 2, --worker-class sync, `python
 wsgi:app` with the tree's wsgi.py; --gunicorn-path puts a folder holding the pinned gunicorn first
 on PYTHONPATH) or waitress (`python -m footprint serve`, one process, threads=8). Clients
 (--client): wrk (default when /usr/bin/wrk exists: one C thread, --concurrency keep-alive
-connections, stopped after --requests answers by a Lua script that also counts answers whose
-status is not the expected one) or python (the threads described below, which take a core's
+connections for --duration seconds, with a Lua script that counts answers whose status is not
+the expected one) or python (the threads described below, which take a core's
 worth of CPU from the server on a 2-core machine).
 
 What it does, all on this machine:
@@ -86,13 +86,12 @@ def children(pid: int) -> list[int]:
 
 
 WRK_SCRIPT = r"""
--- stops each thread after its share of the requests; counts answers of another status
+-- counts the answers, and those of another status than the expected one
 local threads = {}
 function setup(thread)
   table.insert(threads, thread)
 end
 function init(args)
-  limit = tonumber(args[1])
   expect = tonumber(args[2])
   answered, unexpected = 0, 0
   wrk.headers["Connection"] = "keep-alive"
@@ -101,7 +100,6 @@ end
 function response(status, headers, body)
   answered = answered + 1
   if status ~= expect then unexpected = unexpected + 1 end
-  if answered >= limit then wrk.thread:stop() end
 end
 function done(summary, latency, requests)
   local bad, n = 0, 0
@@ -119,12 +117,13 @@ end
 
 
 def drive_wrk(port: int, path: str, headers: dict, expect: int, total: int, concurrency: int,
-              time_cap: float, script: Path) -> dict:
-    """`total` requests (or fewer, if time_cap seconds pass first) from wrk, one thread."""
-    command = ["wrk", "-t", "1", "-c", str(concurrency), "-d", f"{max(1, int(time_cap))}s",
+              duration: float, script: Path) -> dict:
+    """As many requests as wrk (one thread) makes in `duration` seconds: wrk is bounded in time
+    (its threads cannot stop early without the run's duration staying the full -d)."""
+    command = ["wrk", "-t", "1", "-c", str(concurrency), "-d", f"{max(1, int(duration))}s",
                "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}{path}", "--",
                str(total), str(expect), headers.get("If-None-Match", "")]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=time_cap + 60)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60)
     result = next((line.split()[1:] for line in done.stdout.splitlines()
                    if line.startswith("RESULT ")), None)
     duration = next((float(line.split()[1]) for line in done.stdout.splitlines()
@@ -307,6 +306,9 @@ def main() -> None:
                         "memory:// (one count per worker)")
     parser.add_argument("--client", choices=["wrk", "python"],
                         default="wrk" if shutil.which("wrk") else "python")
+    parser.add_argument("--duration", type=float, default=10,
+                        help="seconds of load a URL with wrk (10); --requests and --time-cap "
+                        "bound the python client and the warm-up")
     parser.add_argument("--keep", action="store_true", help="keep the instance folder")
     parser.add_argument("--instance", help="use (and keep) this instance folder: seeded on the "
                         "first run, its certificate ID kept in bench-certificate.txt; later runs "
@@ -373,8 +375,11 @@ def main() -> None:
                      f"threads {args.threads})")
         print(f"certificate {certificate_id}; server: {described} on 127.0.0.1:{port}, tree "
               f"{tree}; {os.cpu_count()} cores; client {args.client}; rate-limit storage "
-              f"{args.ratelimit_storage}; {args.requests} requests "
-              f"a URL (cap {args.time_cap:g} s), concurrency {args.concurrency}, keep-alive\n")
+              f"{args.ratelimit_storage}; "
+              + (f"{args.duration:g} s a URL" if args.client == "wrk" else
+                 f"{args.requests} requests a URL (cap {args.time_cap:g} s)")
+              + f" after {args.warmup} warm-up requests, concurrency {args.concurrency}, "
+              "keep-alive\n")
         print("| URL | expect | requests | wall s | requests/s | p50 ms | p99 ms | max ms | "
               "errors | server CPU s | server CPU % | client CPU s |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -385,7 +390,7 @@ def main() -> None:
             cpu_before, client_before = process_cpu(server.pid), client_cpu_now()
             if args.client == "wrk":
                 r = drive_wrk(port, path, extra, expect, args.requests, args.concurrency,
-                              args.time_cap, script)
+                              args.duration, script)
             else:
                 r = drive(port, path, extra, expect, args.requests, args.concurrency,
                           args.time_cap)

@@ -78,8 +78,21 @@ def build(bw_dir: Path, n_activities: int = 20_000, seed: int = 1,
               f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
     catalogue = Catalogue(
         factor_units=dict(zip(codes, units)), water_regions=real.water_regions,
-        credit_factors=real.credit_factors)
-    return Background(database=name, version=version, catalogue=catalogue)
+        credit_factors=real.credit_factors, recycled_content=real.recycled_content,
+        credit_materials=real.credit_materials)
+    return Background(database=name, version=version, catalogue=catalogue,
+                      factors=_factor_rows(codes, units, datasets_dir))
+
+
+def _factor_rows(codes: list[str], units: list[str], datasets_dir: Path) -> dict:
+    """The open dataset's rows where a code is real; for the synthetic activities a row of
+    metadata saying what they are (read by data quality and reporting, never by the numbers)."""
+    real = dataset.load_factors(datasets_dir)
+    return {code_: real.get(code_) or dataset.Factor(
+        code=code_, name_zh=code_, name_en=f"synthetic activity {code_}", category="material",
+        unit=unit, year="2024", geography="China", scope="cradle-to-gate",
+        source="synthetic background (bench/synthetic_background.py)", confidence="derived")
+        for code_, unit in zip(codes, units)}
 
 
 def records(name: str, codes: list[str], units: list[str], seed: int,
@@ -125,7 +138,9 @@ def random_spec(rng: np.random.Generator, catalogue: Catalogue, n_lines: int,
                 name: str = "random product") -> dict:
     """A valid spec of `n_lines` lines on `catalogue`: mostly background factors (some in other
     units than the factor's), and supplier factors, direct emissions and water lines."""
-    codes = sorted(catalogue.factor_units)
+    # Recycled-content rows are left out: with a credit for the same material they would be
+    # a double count, which the spec refuses.
+    codes = sorted(set(catalogue.factor_units) - set(catalogue.recycled_content))
     regions = sorted(catalogue.water_regions)
     gases = sorted(flows.GASES)
     factors = [{"code": f"supplier-{k}", "name": f"supplier part {k}", "unit": "piece",
@@ -160,7 +175,9 @@ def random_spec(rng: np.random.Generator, catalogue: Catalogue, n_lines: int,
     lines.append({"stage": "manufacturing", "name": "water back", "water": "discharge",
                   "amount": 1000 * 0.5 * withdrawn, "unit": "L"})  # half of it, in litres
     return {"product": {"name": name, "boundary": "cradle-to-grave",
-                        "water_region": regions[rng.integers(len(regions))]},
+                        "water_region": regions[rng.integers(len(regions))],
+                        # credits are drawn at end of life, which cut-off refuses
+                        "end_of_life_method": "substitution"},
             "factors": factors, "lines": lines}
 
 

@@ -1,6 +1,7 @@
-"""Command line: `python -m footprint compute SPEC... [--json] [--out DIR]`,
-`python -m footprint dataset build`, `python -m footprint db upgrade`, `serve`, `create-user`,
-`keys rotate|list`, `verify-cert`, `findings escalate` and `certificates lapse` (daily)."""
+"""Command line: `python -m footprint compute SPEC... [--json] [--out DIR] [--iterations N]`,
+`what-if SPEC --swap FROM=TO`, `python -m footprint dataset build`, `db upgrade`, `serve`,
+`create-user`, `keys rotate|list`, `verify-cert`, `findings escalate` and `certificates lapse`
+(daily)."""
 from __future__ import annotations
 
 import json
@@ -27,7 +28,10 @@ SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one JSON result per spec into this folder, named after the spec.")
-def compute(spec_paths: tuple[Path, ...], as_json: bool, out_dir: Path | None):
+@click.option("--iterations", type=click.IntRange(min=0), default=None,
+              help="Monte Carlo iterations (default 1000; 0 skips the uncertainty range).")
+def compute(spec_paths: tuple[Path, ...], as_json: bool, out_dir: Path | None,
+            iterations: int | None):
     """Assess the products described in SPEC_PATHS (JSON or YAML files, or folders of them).
 
     One spec without --out: the result on stdout (a table, or JSON with --json), problems on
@@ -41,7 +45,7 @@ def compute(spec_paths: tuple[Path, ...], as_json: bool, out_dir: Path | None):
         if len(paths) != 1 or paths[0] != spec_paths[0]:
             raise click.UsageError("give --out DIR to compute several specs or a folder")
         try:
-            result = _assess_file(paths[0])
+            result = _assess_file(paths[0], iterations)
         except SpecError as exc:
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
@@ -51,7 +55,7 @@ def compute(spec_paths: tuple[Path, ...], as_json: bool, out_dir: Path | None):
         else:
             click.echo(format_table(result))
         return
-    sys.exit(0 if _compute_batch(paths, out_dir) else 1)
+    sys.exit(0 if _compute_batch(paths, out_dir, iterations) else 1)
 
 
 def _spec_files(spec_paths: tuple[Path, ...]) -> list[Path]:
@@ -65,14 +69,17 @@ def _spec_files(spec_paths: tuple[Path, ...]) -> list[Path]:
     return files
 
 
-def _assess_file(path: Path):
-    from .lca import assess, load_spec_file
+def _assess_file(path: Path, iterations: int | None = None):
+    from .lca import get_assessor, load_spec_file
     from .lca.dataset import catalogue
+    from .lca.uncertainty import DEFAULT_ITERATIONS
 
-    return assess(load_spec_file(path, catalogue()), config.brightway_dir())
+    return get_assessor(config.brightway_dir()).assess(
+        load_spec_file(path, catalogue()),
+        iterations=DEFAULT_ITERATIONS if iterations is None else iterations)
 
 
-def _compute_batch(paths: list[Path], out_dir: Path) -> bool:
+def _compute_batch(paths: list[Path], out_dir: Path, iterations: int | None = None) -> bool:
     """One JSON per spec; a failure is reported and does not stop the others."""
     from .lca import SpecError
 
@@ -87,7 +94,7 @@ def _compute_batch(paths: list[Path], out_dir: Path) -> bool:
             failed += 1
             continue
         try:
-            result = _assess_file(path)
+            result = _assess_file(path, iterations)
         except SpecError as exc:
             for problem in exc.problems:
                 click.echo(f"error: {path}: {problem}", err=True)
@@ -107,15 +114,76 @@ def _compute_batch(paths: list[Path], out_dir: Path) -> bool:
     return failed == 0
 
 
+def _swap_pair(ctx, param, values) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        old, sep, new = value.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise click.BadParameter(f"'{value}' is not FROM=TO (two factor codes)")
+        pairs[old.strip()] = new.strip()
+    return pairs
+
+
+@cli.command("what-if")
+@click.argument("spec_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--swap", "swap", multiple=True, required=True, callback=_swap_pair,
+              help="FROM=TO: assess the lines on factor FROM with factor TO instead.")
+@click.option("--json", "as_json", is_flag=True, help="Print the change as JSON.")
+def what_if_command(spec_path: Path, swap: dict[str, str], as_json: bool):
+    """The change in the footprint of SPEC_PATH when one factor is swapped for another."""
+    from .lca import SpecError, load_spec_file
+    from .lca.dataset import catalogue
+    from .lca.whatif import SwapError, what_if
+
+    try:
+        change = what_if(load_spec_file(spec_path, catalogue()), swap, config.brightway_dir())
+    except SpecError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+    except SwapError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(change, ensure_ascii=False, indent=2))
+        return
+    out = [f"{'':<18}{'before':>14}{'after':>14}{'change':>14}  kg CO2e"]
+    rows = [("total", change["total"]), *change["by_stage"].items()]
+    out += [f"{name:<18}{c['before']:14.4f}{c['after']:14.4f}{c['delta']:+14.4f}"
+            for name, c in rows]
+    out += ["", *(f"{c['name'][:40]}: {c['from']} -> {c['to']}, {c['delta']:+.4f} kg CO2e"
+                  for c in change["lines"])]
+    click.echo("\n".join(out))
+
+
 def format_table(result) -> str:
     data = result.to_dict()
     carbon, water = data["carbon"], data["water"]
     out = [f"{data['product']['name']} — per {data['product']['functional_unit']} "
            f"({data['product']['boundary']})", ""]
     out.append(f"Carbon footprint   {carbon['total']:14.4f} kg CO2e")
-    for key in ("fossil", "biogenic", "land_use"):
-        out.append(f"  {key:<16} {carbon[key]:14.4f} kg CO2e")
-    out.append(f"Water consumption  {water['consumption_m3']:14.6f} m3")
+    out.append(f"  {'fossil':<16} {carbon['fossil']:14.4f} kg CO2e")
+    out.append(f"  {'biogenic':<16} {carbon['biogenic']:14.4f} kg CO2e")
+    out.append(f"    {'emissions':<14} {carbon['biogenic_emissions']:14.4f} kg CO2e")
+    out.append(f"    {'removals':<14} {carbon['biogenic_removals']:14.4f} kg CO2e")
+    if carbon["land_use_assessed"]:
+        out.append(f"  {'land_use':<16} {carbon['land_use']:14.4f} kg CO2e")
+    else:
+        out.append(f"  {'land_use':<16} {'not assessed':>14}")
+    out.append(f"  {'emissions':<16} {carbon['emissions_excluding_credits']:14.4f} kg CO2e "
+               f"(excluding credits)")
+    out.append(f"  {'credits':<16} {carbon['credits']:14.4f} kg CO2e "
+               f"(end of life: {data['product']['end_of_life_method']})")
+    if data.get("uncertainty"):
+        total = data["uncertainty"]["total"]
+        out.append(f"  95% range        {total['p2_5']:14.4f} to {total['p97_5']:.4f} kg CO2e "
+                   f"(Monte Carlo, {total['iterations']} iterations)")
+    if data.get("data_quality") and data["data_quality"]["total"] is not None:
+        quality = data["data_quality"]
+        out.append(f"Data quality       {quality['total']:14.2f} (1 good .. 3 poor), primary "
+                   f"data {quality['primary_share']:.0%}, {len(quality['flags'])} flag(s)")
+    coverage = f"(lines with water data: {water['coverage']:.0%} of the carbon footprint)"
+    out.append(f"Water consumption  {water['consumption_m3']:14.6f} m3 {coverage}")
     out.append(f"Water scarcity     {water['scarcity_m3_world_eq']:14.6f} m3 world-eq "
                f"(AWARE, {water['region']})")
     out += ["", f"{'stage':<18}{'kg CO2e':>14}{'m3 water':>14}"]

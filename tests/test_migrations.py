@@ -447,3 +447,42 @@ def test_revision_0013_keeps_the_certificate_guard_both_ways(url):
     assert not application_id_is_unique(url)  # a correction is another certificate of it
     db.downgrade(url, "0012")
     assert certificate_triggers(url) == installed and application_id_is_unique(url)
+
+
+def test_revision_0014_gives_intact_assessments_a_summary_hash_and_keeps_the_guard(url):
+    """Rows whose content matches their hash get the summary hash lists check; an altered row
+    (assessment 1 of the baseline data, whose content hash 'f00d' is not its content's) keeps
+    an empty one and is listed as altered. The append-only guard is there afterwards."""
+    from footprint.assessments.models import summary_hash
+    from footprint.canonical import sha256_hex
+
+    db.upgrade(url, db.BASELINE)
+    insert_baseline_data(url)
+    engine = db.migration_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO assessments (id, organisation_id, product_id, product_version, "
+                 "user_id, created_dt, spec, result, dataset_version, carbon_total, "
+                 "water_consumption_m3, content_hash) VALUES (2, 1, 1, 2, 1, :created, :spec, "
+                 ":result, 'abc123', 5.25, 0.01, :hash)").bindparams(
+                bindparam("created", type_=DateTime(timezone=True)),
+                bindparam("spec", type_=JSON()), bindparam("result", type_=JSON())),
+            {"created": CREATED, "spec": SPEC, "result": RESULT,
+             "hash": sha256_hex({"spec": SPEC, "result": RESULT})})
+    db.upgrade(url, "0013")
+    db.upgrade(url, "0014")
+    with engine.begin() as connection:
+        rows = connection.execute(text(
+            "SELECT id, organisation_id, product_id, product_version, dataset_version, "
+            "carbon_total, water_consumption_m3, content_hash, summary_hash FROM assessments "
+            "ORDER BY id")).all()
+    assert rows[0].summary_hash == ""
+    assert rows[1].summary_hash == summary_hash(rows[1]) and len(rows[1].summary_hash) == 64
+    with pytest.raises(Exception, match="append-only"):
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE assessments SET carbon_total = 1 WHERE id = 2"))
+    db.downgrade(url, "0013")
+    with pytest.raises(Exception, match="append-only"):
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM assessments WHERE id = 2"))
+    engine.dispose()

@@ -5,6 +5,8 @@ import math
 from pathlib import Path
 from typing import Callable
 
+from sqlalchemy import func
+from sqlalchemy.orm import aliased, load_only
 from sqlmodel import Session, select
 
 from ..audit.operations import record
@@ -14,27 +16,92 @@ from ..errors import IntegrityBroken, NotAllowed
 from ..lca import SpecError, assess, get_assessor, parse_spec
 from ..products.models import Product
 from ..products.operations import build_spec, products_of
-from .models import Assessment
+from .models import Assessment, summary_hash
+
+
+# What a list of assessments shows, and all it reads: never `spec` or `result`, which hold every
+# line (tens of kB a row) and would be parsed for each row listed.
+LISTED_COLUMNS = (Assessment.id, Assessment.organisation_id, Assessment.product_id,
+                  Assessment.product_version, Assessment.user_id, Assessment.created_dt,
+                  Assessment.dataset_version, Assessment.carbon_total,
+                  Assessment.water_consumption_m3, Assessment.content_hash,
+                  Assessment.summary_hash)
+NEWEST_FIRST = (Assessment.created_dt.desc(), Assessment.id.desc())
+PAGE_SIZE = 50
+
+
+def _listed():
+    return select(Assessment).options(load_only(*LISTED_COLUMNS))
 
 
 def assessments_of(session: Session, product_id: int) -> list[Assessment]:
-    """Newest first."""
-    return list(session.exec(select(Assessment).where(Assessment.product_id == product_id)
-                             .order_by(Assessment.created_dt.desc(), Assessment.id.desc())))
+    """All of a product's assessments, newest first, without their content (see
+    LISTED_COLUMNS; reading `spec` or `result` of one of them loads it, one query each)."""
+    return list(session.exec(_listed().where(Assessment.product_id == product_id)
+                             .order_by(*NEWEST_FIRST)))
+
+
+def assessments_page(session: Session, product_id: int, page: int,
+                     per_page: int = PAGE_SIZE) -> tuple[list[Assessment], int, int]:
+    """One page of a product's assessments, newest first, without their content; how many
+    there are in all; and the page shown (`page` brought within 1 to the last page)."""
+    total = session.exec(select(func.count()).select_from(Assessment)
+                         .where(Assessment.product_id == product_id)).one()
+    page = min(max(page, 1), max(1, -(-total // per_page)))  # -(-a // b): a / b rounded up
+    rows = list(session.exec(_listed().where(Assessment.product_id == product_id)
+                             .order_by(*NEWEST_FIRST)
+                             .offset((page - 1) * per_page).limit(per_page)))
+    return rows, total, page
+
+
+def latest_of(session: Session, product_ids: list[int]) -> dict[int, Assessment]:
+    """The newest assessment of each product (without its content), in one query: for each
+    product, the first entry of the index by (product_id, created_dt, id) read backwards, so
+    the time does not grow with the number of assessments."""
+    if not product_ids:
+        return {}
+    other = aliased(Assessment)
+    newest = (select(other.id).where(other.product_id == Product.id)
+              .order_by(other.created_dt.desc(), other.id.desc()).limit(1)
+              .correlate(Product).scalar_subquery())
+    rows = session.exec(_listed().where(Assessment.id.in_(
+        select(newest).where(Product.id.in_(product_ids)))))
+    return {a.product_id: a for a in rows}
+
+
+def previous_of(session: Session, assessment: Assessment) -> Assessment | None:
+    """The product's assessment just before this one (without its content)."""
+    earlier = ((Assessment.created_dt < assessment.created_dt)
+               | ((Assessment.created_dt == assessment.created_dt)
+                  & (Assessment.id < assessment.id)))
+    return session.exec(_listed().where(Assessment.product_id == assessment.product_id,
+                                        earlier).order_by(*NEWEST_FIRST).limit(1)).first()
+
+
+def spec_of(session: Session, assessment_id: int) -> dict:
+    """Only the spec of an assessment, without its result."""
+    return session.exec(select(Assessment.spec).where(Assessment.id == assessment_id)).one()
 
 
 def content_hash(spec: dict, result: dict) -> str:
     return sha256_hex({"spec": spec, "result": result})
 
 
+def is_listed_intact(assessment: Assessment) -> bool:
+    """What a list shows of the assessment (LISTED_COLUMNS) is what was stored with it. The
+    content itself is checked when the assessment is opened (is_intact)."""
+    return assessment.summary_hash == summary_hash(assessment)
+
+
 def is_intact(assessment: Assessment) -> bool:
     """Its content matches its hash, and the totals stored beside it (shown in lists) match
-    the content."""
+    the content and their summary hash."""
     result = assessment.result
     try:
         return (content_hash(assessment.spec, result) == assessment.content_hash
                 and assessment.carbon_total == result["carbon"]["total"]
-                and assessment.water_consumption_m3 == result["water"]["consumption_m3"])
+                and assessment.water_consumption_m3 == result["water"]["consumption_m3"]
+                and is_listed_intact(assessment))
     except (KeyError, TypeError):
         return False
 
@@ -58,6 +125,7 @@ def run_assessment(session: Session, actor, *, product: Product, bw_dir: Path) -
         carbon_total=result["carbon"]["total"],
         water_consumption_m3=result["water"]["consumption_m3"],
         content_hash=content_hash(spec, result))
+    assessment.summary_hash = summary_hash(assessment)
     session.add(assessment)
     session.flush()
     record(session, actor=actor, action="assessment.create", obj=assessment,
@@ -107,8 +175,10 @@ def reassess_products(session: Session, actor, *, organisation_id: int, bw_dir: 
 
 
 def is_current(session: Session, product: Product, assessment: Assessment | None) -> bool:
-    """Whether the assessment was made from the product's data as it is now."""
-    return assessment is not None and assessment.spec == build_spec(session, product)
+    """Whether the assessment was made from the product's data as it is now (reads its spec,
+    not its result)."""
+    return (assessment is not None
+            and spec_of(session, assessment.id) == build_spec(session, product))
 
 
 TOTAL_KEYS = (("carbon", "total"), ("carbon", "fossil"), ("carbon", "biogenic"),

@@ -8,12 +8,14 @@ handful of array products, the same numbers as a bw2calc LCA of its foreground o
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from . import dataset, flows, methods, project, unit_scores
+from ..timeutil import utcnow
+from . import dataset, flows, methods, project, quality, uncertainty, unit_scores
+from .reporting import line_reporting
 from .results import AssessmentResult, LineResult
 from .spec import BOUNDARY_STAGES, Catalogue, ProductSpec, ResolvedLine, resolve
 
@@ -30,6 +32,9 @@ class Background:
     database: str
     version: str
     catalogue: Catalogue
+    # The rows' metadata (year, geography, scope...) that data quality and reporting read;
+    # None: the open dataset's rows.
+    factors: dict[str, dataset.Factor] | None = None
 
 
 class Assessor:
@@ -44,7 +49,7 @@ class Assessor:
                                                    dataset.catalogue(datasets_dir))
         self.dataset_version = self.background.version
         self.catalogue = self.background.catalogue
-        self.factors = dataset.load_factors(datasets_dir)
+        self.factors = self.background.factors or dataset.load_factors(datasets_dir)
         self.aware = dataset.load_aware(datasets_dir)
         self.factor_ids = dict(_codes_and_ids(self.background.database))
         self.flow_ids = {}
@@ -68,9 +73,12 @@ class Assessor:
         self._water_column = keys.index(methods.WATER_CONSUMPTION.key)
         self._scarcity_column = keys.index(methods.WATER_SCARCITY.key)
 
-    def assess(self, spec: ProductSpec) -> AssessmentResult:
+    def assess(self, spec: ProductSpec, *, iterations: int = uncertainty.DEFAULT_ITERATIONS,
+               seed: int = uncertainty.SEED) -> AssessmentResult:
+        """The footprint of `spec`; `iterations` = 0 skips the Monte Carlo (uncertainty None)."""
         lines = resolve(spec, self.catalogue)
-        return self.result(spec, lines, self.line_scores(spec, lines))
+        return self.result(spec, lines, self.line_scores(spec, lines),
+                           iterations=iterations, seed=seed)
 
     def line_scores(self, spec: ProductSpec, lines: list[ResolvedLine]) -> np.ndarray:
         """(lines x methods) score of each line: its flow amount x the unit score of what it
@@ -101,6 +109,7 @@ class Assessor:
                     (flows.CO2_FOSSIL, factor.co2e_fossil),
                     (flows.BIOGENIC_CO2E, factor.co2e_biogenic),
                     (flows.CO2_LAND_USE, factor.co2e_land_use),
+                    (flows.BIOGENIC_CO2_REMOVAL, factor.co2_biogenic_removal),
                     (flows.water_flow(factor.water_region), factor.water_m3),
                 ) if amount), self._no_cf)
         return rows
@@ -109,18 +118,39 @@ class Assessor:
         row = self._cf_row.get(flow)
         return self._no_cf if row is None else self.unit_scores.cfs[row]
 
-    def result(self, spec: ProductSpec, lines: list[ResolvedLine],
-               per_line: np.ndarray) -> AssessmentResult:
+    def result(self, spec: ProductSpec, lines: list[ResolvedLine], per_line: np.ndarray, *,
+               iterations: int = uncertainty.DEFAULT_ITERATIONS,
+               seed: int = uncertainty.SEED) -> AssessmentResult:
+        results = [self._line_result(line, scores)
+                   for line, scores in zip(lines, per_line.tolist())]
+        stages = BOUNDARY_STAGES[spec.product.boundary]
+        qualities, summary, uncertain = self._quality_and_uncertainty(
+            spec, lines, [r.carbon["total"] for r in results], stages, iterations, seed)
         return AssessmentResult(
             product=spec.product.model_dump(),
-            stages=BOUNDARY_STAGES[spec.product.boundary],
-            lines=tuple(self._line_result(line, scores)
-                        for line, scores in zip(lines, per_line.tolist())),
+            stages=stages,
+            lines=tuple(replace(result, reporting=line_reporting(line, spec, self.factors),
+                                data_quality=q.to_dict())
+                        for result, line, q in zip(results, lines, qualities)),
             dataset_version=self.dataset_version,
             methods={m.key: m.name for m in methods.ALL},
             water_region=spec.product.water_region,
             water_region_cf=self.aware[spec.product.water_region].cf,
+            data_quality=summary,
+            uncertainty=uncertain,
         )
+
+    def _quality_and_uncertainty(self, spec, lines, carbon, stages, iterations, seed):
+        reference_year = spec.product.reference_year or utcnow().year
+        qualities = [quality.rate_line(line, spec, self.factors, reference_year)
+                     for line in lines]
+        summary = quality.summary(qualities, carbon, [line.name for line in lines])
+        if iterations <= 0:
+            return qualities, summary, None
+        line_factors = [uncertainty.line_factor(line, q, spec, self.factors)
+                        for line, q in zip(lines, qualities)]
+        return qualities, summary, uncertainty.analyse(lines, carbon, line_factors, stages,
+                                                       iterations, seed)
 
     def _line_result(self, line: ResolvedLine, scores: list[float]) -> LineResult:
         """`scores`: the line's row of `line_scores`, in the order of methods.ALL."""

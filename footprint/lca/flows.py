@@ -16,6 +16,10 @@ WATER_TO_AIR = (BIOSPHERE3, "075e433b-4be4-448e-9510-9a5029c1ce94")
 
 # Supplier PCFs give biogenic emissions as CO2e already; IPCC 2021 has no flow for that.
 BIOGENIC_CO2E = (PLATFORM_FLOWS, "co2e-biogenic")
+# CO2 taken up from air by biomass (kg CO2, counted positive in inventories). The bundled IPCC 2021
+# methods treat biogenic CO2 as neutral and have no uptake flow, so removals get their own flow,
+# characterised -1 in the total and biogenic results (ISO 14067 6.4.9.4: removals reported apart).
+BIOGENIC_CO2_REMOVAL = (PLATFORM_FLOWS, "co2-biogenic-removal")
 
 # Spec name -> (flow key, label). Specs may write the names in any case (see `gas_name`).
 GASES: dict[str, tuple[tuple[str, str], str]] = {
@@ -72,6 +76,11 @@ def platform_flow_records(regions) -> dict:
         BIOGENIC_CO2E: {
             "name": "Biogenic CO2e (pre-characterised, GWP100)",
             "unit": "kilogram", "type": "emission", "categories": ("air",),
+        },
+        BIOGENIC_CO2_REMOVAL: {
+            "name": "Carbon dioxide, biogenic, taken up from air",
+            "unit": "kilogram", "type": "natural resource", "categories": ("natural resource",
+                                                                           "in air"),
         },
     }
     for region in regions:

@@ -113,6 +113,8 @@ def _activity(factor: dataset.Factor, aware) -> dict:
     for column, amount in factor.gases.items():
         flow = flows.COLUMN_FLOWS[column]
         amounts[flow] = amounts.get(flow, 0.0) + amount
+    if factor.co2_biogenic_removal:
+        amounts[flows.BIOGENIC_CO2_REMOVAL] = factor.co2_biogenic_removal
     if factor.water_m3:
         region = flows.GEOGRAPHY_WATER_REGION.get(factor.geography, "GLO")
         amounts[flows.water_flow(region if region in aware else "GLO")] = factor.water_m3

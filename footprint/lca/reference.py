@@ -57,6 +57,7 @@ def build_foreground(assessor, spec: ProductSpec, lines: list[ResolvedLine]) -> 
             (flows.CO2_FOSSIL, factor.co2e_fossil),
             (flows.BIOGENIC_CO2E, factor.co2e_biogenic),
             (flows.CO2_LAND_USE, factor.co2e_land_use),
+            (flows.BIOGENIC_CO2_REMOVAL, factor.co2_biogenic_removal),
             (flows.water_flow(factor.water_region), factor.water_m3),
         ) if amount]
     line_ids = []

@@ -4,11 +4,30 @@
 catalogue (factor codes, gases, units) and returns lines in the units Brightway needs. Every
 problem is collected and reported with the line it belongs to; nothing is computed from a spec that
 has any.
+
+End of life and recycling (ISO 14067 6.4.6.3 / 7; one method per product, recorded in the result
+as `product.end_of_life_method`):
+- `cut-off` (the default): recycled material comes in with the burden of its recycling only, and
+  nothing leaving the product for recycling earns a credit. A credit line (a factor row whose net
+  value is negative: recycling or energy-recovery credit) is refused (`credit_under_cut_off`).
+- `substitution`: credit lines are allowed at end of life and counted at the value of their row
+  (avoided primary production minus the recycling burden, as the row states).
+- `cff` (EU Circular Footprint Formula): the platform does NOT evaluate the formula (no A, R1, R2,
+  Qs/Qp parameters are taken). It records the declared method and allows credit lines at end of
+  life at the value of their row, exactly as under `substitution`; the user must enter amounts
+  and rows that already follow the formula. This is stated here so that no one reads `cff` as
+  computed by the platform.
+- Under every method, a line taking a material's recycled content in at the cut-off value (e.g.
+  `al-recycled-cn`) together with an end-of-life credit for recycling the same material (e.g.
+  `recycling-al-credit-cn`) is refused with a message naming both lines
+  (`recycled_content_and_credit`): the recycling benefit would be counted twice. Which rows are
+  recycled content and which credit belongs to which material is data
+  (`datasets/recycling.csv`), never guessed from names.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Optional
 
@@ -28,6 +47,7 @@ BOUNDARY_STAGES = {
     "cradle-to-grave": STAGES,
 }
 WATER_KINDS = {"consumption": 1.0, "withdrawal": 1.0, "discharge": -1.0}
+END_OF_LIFE_METHODS = ("cut-off", "substitution", "cff")
 
 
 class LineProblem(InputError):
@@ -95,6 +115,29 @@ class Product(_Strict):
     functional_unit: str = Field(default="1 piece", min_length=1, max_length=100)
     boundary: Literal["cradle-to-gate", "cradle-to-grave"] = "cradle-to-gate"
     water_region: str = Field(default="CN", description="AWARE region of the factory's water")
+    end_of_life_method: Literal["cut-off", "substitution", "cff"] = Field(
+        default="cut-off", description="How recycling and end of life are modelled (see above)")
+    # The year the product data represent (None: the year of the assessment) and the site's
+    # region (None: China); factor rows are rated against both (quality.py).
+    reference_year: Optional[int] = Field(default=None, ge=1900, le=2100)
+    geography: Optional[str] = Field(default=None, min_length=1, max_length=100)
+
+
+class DataQualityRating(_Strict):
+    """The user's PACT-style rating of a supplier factor: 1 good, 2 fair, 3 poor."""
+    technological: int = Field(default=2, ge=1, le=3)
+    temporal: int = Field(default=2, ge=1, le=3)
+    geographical: int = Field(default=2, ge=1, le=3)
+
+
+def _gsd(value: Optional[float]) -> Optional[float]:
+    if value is None:
+        return None
+    value = _finite(value)
+    if value < 1:
+        raise PydanticCustomError("gsd_below_one", "a geometric standard deviation is at least 1",
+                                  {})
+    return value
 
 
 class CustomFactor(_Strict):
@@ -107,11 +150,24 @@ class CustomFactor(_Strict):
     water_m3: float = 0.0
     water_region: str = "GLO"
     source: str = Field(min_length=1, max_length=300)
+    # kg CO2 taken up from air per unit (a removal, reported apart from biogenic emissions).
+    co2_biogenic_removal: float = 0.0
+    # kg biogenic carbon (C) contained per unit; None = not stated (reported as unknown).
+    biogenic_carbon_kg: Optional[float] = None
+    # Whether co2e_land_use is a stated value (a stated 0 counts); a non-zero value always is.
+    land_use_assessed: bool = False
+    # 2, 2, 2 means "not rated"; the supplier's own range, when given, replaces the pedigree's.
+    data_quality: DataQualityRating = Field(default_factory=DataQualityRating)
+    gsd: Optional[float] = None
 
     _safe_code = field_validator("code")(check_code)
+    _checked_gsd = field_validator("gsd")(_gsd)
     # Biogenic and land-use CO2e may be negative (removals); fossil CO2e and water may not.
     _finite_values = field_validator("co2e_biogenic", "co2e_land_use")(_finite)
-    _non_negative_values = field_validator("co2e_fossil", "water_m3")(_non_negative)
+    _non_negative_values = field_validator("co2e_fossil", "water_m3",
+                                           "co2_biogenic_removal")(_non_negative)
+    _non_negative_content = field_validator("biogenic_carbon_kg")(
+        lambda value: value if value is None else _non_negative(value))
 
 
 class Allocation(_Strict):
@@ -187,6 +243,9 @@ class Catalogue:
     water_regions: frozenset[str]
     # Net-negative factors (recycling or energy-recovery credits): end-of-life only.
     credit_factors: frozenset[str] = frozenset()
+    # datasets/recycling.csv: recycled-content rows and recycling-credit rows -> their material.
+    recycled_content: dict[str, str] = field(default_factory=dict)
+    credit_materials: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -258,6 +317,8 @@ def _problems_of_well_formed_lines(data: dict, catalogue: "Catalogue") -> list[I
     product = data.get("product") if isinstance(data.get("product"), dict) else {}
     boundary = product.get("boundary", "cradle-to-gate")
     boundary = boundary if boundary in BOUNDARY_STAGES else "cradle-to-grave"
+    method = product.get("end_of_life_method", "cut-off")
+    method = method if method in END_OF_LIFE_METHODS else "substitution"  # reported above
     factors = data.get("factors") if isinstance(data.get("factors"), list) else []
     custom_units = {f["code"]: f["unit"] for f in factors
                     if isinstance(f, dict) and isinstance(f.get("code"), str)
@@ -270,7 +331,7 @@ def _problems_of_well_formed_lines(data: dict, catalogue: "Catalogue") -> list[I
         except ValidationError:
             continue  # reported above
         try:
-            check_line(line, boundary, catalogue, custom_units)
+            check_line(line, boundary, catalogue, custom_units, end_of_life_method=method)
         except LineProblem as problem:
             problems.append(_on_line(problem, index, line.name))
     return problems
@@ -311,10 +372,10 @@ def resolve(spec: ProductSpec, catalogue: Catalogue) -> list[ResolvedLine]:
     resolved = []
     for index, line in enumerate(spec.lines):
         try:
-            resolved.append(_resolve_line(index, line, spec.product.boundary, catalogue,
-                                          custom_units))
+            resolved.append(_resolve_line(index, line, spec.product, catalogue, custom_units))
         except LineProblem as problem:
             problems.append(_on_line(problem, index, line.name))
+    problems += recycling_double_counts(resolved, catalogue)
     net_water = sum(line.flow_amount for line in resolved if line.kind == "water")
     if net_water < 0:
         problems.append(InputError(
@@ -349,10 +410,12 @@ def _check_custom_factors(spec, catalogue, problems) -> dict[str, str]:
 
 
 def check_line(line: Line, boundary: str, catalogue: Catalogue,
-               custom_units: dict[str, str] | None = None) -> tuple[str, str, float]:
+               custom_units: dict[str, str] | None = None, *,
+               end_of_life_method: str = "cut-off") -> tuple[str, str, float]:
     """Check one line against the catalogue; return (kind, reference, amount in flow units).
 
     Raises LineProblem naming the field at fault, so forms can show it beside that field.
+    `end_of_life_method` is the product's (a credit line is refused under cut-off).
     """
     custom_units = custom_units or {}
     if line.stage not in STAGES:
@@ -382,6 +445,13 @@ def check_line(line: Line, boundary: str, catalogue: Catalogue,
             raise LineProblem("reference", "credit_outside_end_of_life",
                               f"factor '{reference}' is a credit (negative emissions) and may "
                               f"only be used at end of life", reference=reference)
+        if reference in catalogue.credit_factors and end_of_life_method == "cut-off":
+            raise LineProblem("reference", "credit_under_cut_off",
+                              f"factor '{reference}' is a credit (negative emissions), and the "
+                              f"product's end-of-life method (product.end_of_life_method) is "
+                              f"'cut-off', which gives no credit for recycling or energy "
+                              f"recovery; remove the line or choose 'substitution' or 'cff'",
+                              reference=reference, end_of_life_method=end_of_life_method)
     elif kind == "emission":
         if flows.gas_name(reference) is None:
             raise LineProblem("reference", "unknown_gas",
@@ -402,8 +472,34 @@ def check_line(line: Line, boundary: str, catalogue: Catalogue,
     return kind, reference, sign * line.amount_per_unit() * factor
 
 
-def _resolve_line(index, line, boundary, catalogue, custom_units) -> ResolvedLine:
-    kind, reference, flow_amount = check_line(line, boundary, catalogue, custom_units)
+def recycling_double_counts(lines: list[ResolvedLine], catalogue: Catalogue) -> list[InputError]:
+    """Recycled content taken in at the cut-off value and a recycling credit for the same
+    material: one problem per such pair, on the credit line, naming both lines."""
+    problems = []
+    recycled = [line for line in lines
+                if line.kind == "factor" and line.reference in catalogue.recycled_content]
+    for credit in lines:
+        material = (catalogue.credit_materials.get(credit.reference)
+                    if credit.kind == "factor" else None)
+        for taken in recycled:
+            if material is None or catalogue.recycled_content[taken.reference] != material:
+                continue
+            problems.append(InputError(
+                f"line {taken.index} ({taken.name}) takes recycled {material} in at the cut-off "
+                f"value (factor '{taken.reference}') and line {credit.index} ({credit.name}) "
+                f"claims a credit for recycling {material} at end of life (factor "
+                f"'{credit.reference}'): the recycling would be counted twice; remove the credit "
+                f"or enter the material at its primary value", code="recycled_content_and_credit",
+                location=Location(field="reference", line=credit.index, line_name=credit.name),
+                material=material, recycled_line=taken.index, recycled_line_name=taken.name,
+                recycled_factor=taken.reference, credit_line=credit.index,
+                credit_line_name=credit.name, credit_factor=credit.reference))
+    return problems
+
+
+def _resolve_line(index, line, product, catalogue, custom_units) -> ResolvedLine:
+    kind, reference, flow_amount = check_line(line, product.boundary, catalogue, custom_units,
+                                              end_of_life_method=product.end_of_life_method)
     return ResolvedLine(index=index, stage=line.stage, name=line.name, kind=kind,
                         reference=reference, amount=line.amount_per_unit(), unit=line.unit,
                         flow_amount=flow_amount)

@@ -468,7 +468,8 @@ def check_factors(rows: list[tuple[int, list]], *, catalogue: Catalogue,
                        {"code": code})
         elif code in new:
             problem = ("code", "duplicate_code", f"'{code}' is in the sheet twice", {"code": code})
-        elif code in existing and existing[code] != factor:
+        # compared on the fields the product stores (the spec may carry more, e.g. gsd)
+        elif code in existing and existing[code] != {k: factor.get(k) for k in existing[code]}:
             problem = ("code", "factor_conflict", f"the product already has a factor '{code}' "
                        "with other values", {"code": code})
         elif factor["water_region"] not in catalogue.water_regions:

@@ -18,6 +18,10 @@ limiter = Limiter(key_func=get_remote_address)
 
 
 def select_locale() -> str:
+    # ?lang= on a page: that page in that language, nothing stored (the public verify pages
+    # link so, to need no session)
+    if request.args.get("lang") in LANGUAGES:
+        return request.args["lang"]
     if session.get("lang") in LANGUAGES:
         return session["lang"]
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:

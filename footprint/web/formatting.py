@@ -143,8 +143,10 @@ def local_datetime(value: datetime | None, time_zone: ZoneInfo | None = None) ->
 
 
 def init_filters(app: Flask) -> None:
-    from ..assessments.operations import is_intact
+    from ..assessments.operations import is_intact, is_listed_intact
 
     app.jinja_env.filters.update(number=number, significant=significant, percent=percent,
                                  precise=precise, datetime=local_datetime)
     app.jinja_env.tests["intact"] = is_intact  # {% if assessment is intact %}
+    # lists: what the row shows, without reading its content (checked when it is opened)
+    app.jinja_env.tests["listed_intact"] = is_listed_intact

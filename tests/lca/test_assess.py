@@ -50,7 +50,9 @@ EXPECTED_CARBON = {
     "natural gas oven": 0.5 * (2.1840291 + 3.8931e-5 * 29.8 + 3.8931e-6 * 273),  # = 1.0931260
     "process water in": 0.0,
     "process water out": 0.0,
-    "carton": 0.2 * 1.227,                    # paper-corrugating-medium-cn = 0.2454
+    # paper-corrugating-medium-cn: 1.227 fossil less the uptake of its biogenic carbon,
+    # 1.50282 kg CO2/kg (co2_biogenic_removal) = 0.2 x -0.27582 = -0.055164
+    "carton": 0.2 * (1.227 - 1.50282),
     "rail to Shanghai": 1.2 * 0.006502,       # 1200 kg*km = 1.2 t*km (rail-freight) = 0.0078024
     "electricity in use": 50 * 0.5777,        # 0.05 MWh = 50 kWh = 28.885
     "landfill": 0.0025 * 583.87,              # landfill-msw-cn per t = 1.459675
@@ -58,7 +60,7 @@ EXPECTED_CARBON = {
 
 # m3 of consumed water per line, and its AWARE region CF:
 EXPECTED_WATER = {
-    "PP blades": (1.5 * 0.043, 17.9),          # pp-eu (Europe -> GLO AWARE 17.9)
+    # "PP blades": none: pp-eu carries no water (its eco-profile figure is gross use)
     "controller board": (2 * 0.01, 17.9),      # supplier water, region GLO by default
     "grid electricity": (12 * 0.0019, 6.29),   # elec-cn-lca-2024, China -> CN 6.29
     "process water in": (0.3, 1.74),           # 300 L withdrawn in Chongqing (CN-CQ 1.74)
@@ -83,22 +85,24 @@ def test_every_line_matches_hand_arithmetic(result):
 def test_totals_and_stages(result):
     carbon = result["carbon"]
     assert carbon["total"] == pytest.approx(sum(EXPECTED_CARBON.values()), rel=REL)
-    assert carbon["biogenic"] == pytest.approx(2 * 0.4, rel=REL)   # supplier biogenic only
+    # supplier biogenic emissions 2 x 0.4, less the carton's uptake 0.2 kg x 1.50282 kg CO2/kg
+    assert carbon["biogenic"] == pytest.approx(2 * 0.4 - 0.2 * 1.50282, rel=REL)
     assert carbon["land_use"] == pytest.approx(2 * 0.1, rel=REL)   # supplier land use only
-    assert carbon["fossil"] == pytest.approx(sum(EXPECTED_CARBON.values()) - 0.8 - 0.2, rel=REL)
+    assert carbon["fossil"] == pytest.approx(
+        sum(EXPECTED_CARBON.values()) - (2 * 0.4 - 0.2 * 1.50282) - 0.2, rel=REL)
     by_stage = carbon["by_stage"]
     assert by_stage["materials"] == pytest.approx(4.975 + 3.0 + 7.4, rel=REL)
     assert by_stage["inbound_transport"] == pytest.approx(0.07335, rel=REL)
     assert by_stage["manufacturing"] == pytest.approx(6.9324 + 1.0931260, rel=REL)
-    assert by_stage["packaging"] == pytest.approx(0.2454, rel=REL)
+    assert by_stage["packaging"] == pytest.approx(0.2 * (1.227 - 1.50282), rel=REL)
     assert by_stage["distribution"] == pytest.approx(0.0078024, rel=REL)
     assert by_stage["use"] == pytest.approx(28.885, rel=REL)
     assert by_stage["end_of_life"] == pytest.approx(1.459675, rel=REL)
     water = result["water"]
-    # 0.0645 + 0.02 + 0.0228 + 0.3 - 0.12 + 0.095 = 0.3823 m3
-    assert water["consumption_m3"] == pytest.approx(0.3823, rel=REL)
-    # 0.0845 x 17.9 + 0.1178 x 6.29 + 0.18 x 1.74 = 1.51255 + 0.740962 + 0.3132 = 2.566712
-    assert water["scarcity_m3_world_eq"] == pytest.approx(2.566712, rel=REL)
+    # 0.02 + 0.0228 + 0.3 - 0.12 + 0.095 = 0.3178 m3
+    assert water["consumption_m3"] == pytest.approx(0.3178, rel=REL)
+    # 0.02 x 17.9 + 0.1178 x 6.29 + 0.18 x 1.74 = 0.358 + 0.740962 + 0.3132 = 1.412162
+    assert water["scarcity_m3_world_eq"] == pytest.approx(1.412162, rel=REL)
     # manufacturing: 0.0228 + 0.3 - 0.12 = 0.2028 m3
     assert water["by_stage"]["manufacturing"] == pytest.approx(0.2028, rel=REL)
 
@@ -107,8 +111,8 @@ def test_result_names_versions_and_methods(result, assessor):
     assert result["dataset_version"] == assessor.dataset_version
     assert result["methods"]["carbon.total"][1:] == ["IPCC 2021", "climate change", "GWP100"]
     assert set(result["methods"]) == {"carbon.total", "carbon.fossil", "carbon.biogenic",
-                                      "carbon.land_use", "water.consumption_m3",
-                                      "water.scarcity_m3_world_eq"}
+                                      "carbon.land_use", "carbon.biogenic_removals",
+                                      "water.consumption_m3", "water.scarcity_m3_world_eq"}
 
 
 # IPCC AR6 GWP100 of each gas, as in the bundled IPCC 2021 method; 1 kg emitted of each.

@@ -1,4 +1,5 @@
 """The background dataset files and the prepared Brightway project built from them."""
+import math
 import shutil
 
 import pytest
@@ -30,6 +31,7 @@ def test_unconfirmed_values_are_not_shipped():
 def datasets_copy(tmp_path):
     shutil.copytree(dataset.DATASETS_DIR / "factors", tmp_path / "factors")
     shutil.copytree(dataset.DATASETS_DIR / "water", tmp_path / "water")
+    shutil.copy(dataset.recycling_file(), dataset.recycling_file(tmp_path))
     return tmp_path
 
 
@@ -106,3 +108,207 @@ def test_reading_is_cached_until_a_file_changes(datasets_copy):
     path = datasets_copy / "factors" / "waste.csv"
     path.write_text(path.read_text().replace("583.87", "583.875"))  # size changes too
     assert load_factors(datasets_copy)["landfill-msw-cn"].gases["co2e_fossil"] == 583.875
+
+
+# Issue 9 columns: biogenic removal, biogenic carbon content, gsd, land use stated or not.
+def rewrite_row(datasets_copy, code: str, **values) -> str:
+    """Set columns of one row of materials.csv; returns where the loader names it."""
+    import csv
+
+    path = datasets_copy / "factors" / "materials.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = reader.fieldnames, list(reader)
+    number = next(n for n, row in enumerate(rows, start=2) if row["code"] == code)
+    rows[number - 2].update(values)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return f"materials.csv row {number}"
+
+
+def test_new_columns_are_read_and_an_empty_land_use_differs_from_a_written_zero(datasets_copy):
+    rewrite_row(datasets_copy, "steel-bof", co2e_land_use="0", gsd="1.05",
+                biogenic_carbon_kg="0", co2_biogenic_removal="")
+    rewrite_row(datasets_copy, "al-recycled-cn", co2_biogenic_removal="1.5",
+                biogenic_carbon_kg="0.4", confidence="unconfirmed")
+    factors = load_factors(datasets_copy)
+    steel, aluminium = factors["steel-bof"], factors["al-recycled-cn"]
+    assert (steel.land_use_assessed, steel.gsd, steel.biogenic_carbon_kg,
+            steel.co2_biogenic_removal) == (True, 1.05, 0.0, 0.0)
+    assert (aluminium.land_use_assessed, aluminium.gsd, aluminium.biogenic_carbon_kg,
+            aluminium.co2_biogenic_removal, aluminium.confidence) == (
+        False, None, 0.4, 1.5, "unconfirmed")
+    assert not aluminium.is_credit  # 845 kg CO2e/t: a removal does not make a credit
+    assert factors["recycling-al-credit-cn"].is_credit
+    assert aluminium.public()["co2_biogenic_removal"] == 1.5
+
+
+@pytest.mark.parametrize("column, value, expected", [
+    ("co2_biogenic_removal", "-0.1",
+     "column co2_biogenic_removal (removal) must be >= 0, not -0.1"),
+    ("biogenic_carbon_kg", "-2", "column biogenic_carbon_kg (carbon content) must be >= 0, not -2"),
+    ("gsd", "0.9", "column gsd (geometric standard deviation) must be >= 1, not 0.9"),
+    ("gsd", "wide", "column gsd is not a number: 'wide'"),
+    ("co2e_biogenic", "-1", "column co2e_biogenic holds emissions and must be >= 0"),
+    ("confidence", "guess", "confidence 'guess' is not one of"),
+])
+def test_bad_new_column_values_name_file_row_and_column(datasets_copy, column, value, expected):
+    where = rewrite_row(datasets_copy, "steel-bof", **{column: value})
+    with pytest.raises(DatasetError) as info:
+        load_factors(datasets_copy)
+    assert str(info.value).startswith(f"{where}: {expected}")
+
+
+@pytest.mark.parametrize("row, expected", [
+    ("steel,no-such-row,recycled_content,", "recycling.csv row 8: column code: unknown factor "
+                                            "'no-such-row'"),
+    ("steel,steel-bof,scrap,", "recycling.csv row 8: column role: 'scrap' is not one of"),
+    ("steel,steel-bof,credit,", "recycling.csv row 8: column role: 'steel-bof' is not a credit "
+                                "row, so its role cannot be 'credit'"),
+    ("aluminium,al-recycled-cn,recycled_content,", "recycling.csv row 8: column code: "
+                                                   "'al-recycled-cn' is listed twice"),
+])
+def test_bad_recycling_map_rows_are_named(datasets_copy, row, expected):
+    path = dataset.recycling_file(datasets_copy)
+    path.write_text(path.read_text() + row + "\n")
+    with pytest.raises(DatasetError) as info:
+        dataset.load_recycling(datasets_copy)
+    assert str(info.value).startswith(expected)
+
+
+def test_the_recycling_map_is_part_of_the_dataset_version(datasets_copy):
+    before = dataset.dataset_version(datasets_copy)
+    path = dataset.recycling_file(datasets_copy)
+    path.write_text(path.read_text().replace("plastics,pet-filament", "polyester,pet-filament"))
+    assert dataset.dataset_version(datasets_copy) != before
+
+
+# ---- issue 9: factor data -------------------------------------------------------------------
+
+def csv_rows():
+    """Rows as written in the files, for the columns the loader does not read yet."""
+    import csv
+
+    rows = {}
+    for path in dataset.factor_files():
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows.update({row["code"]: row for row in csv.DictReader(handle)})
+    return rows
+
+
+# code, unit, start of its source citation: every row added for issue 9
+ISSUE_9_ROWS = [
+    ("pp-cn-naphtha", "kg", "CPCD-lit 34740F0022021A"),
+    ("pp-cn-mto", "kg", "CPCD-lit 34740F0032021A"),
+    ("pp-cn-coal-to-olefin", "kg", "Derived from CPCD-core 34170R0152022C"),
+    ("ps-cn", "kg", "CPCD-lit 34720X0032021A"),
+    ("eps-cn", "kg", "CPCD-lit 36950X0022010A"),
+    ("pc-cn", "kg", "CPCD-lit 34740D0012019A"),
+    ("paint-cn", "kg", "CPCD-lit 54750X0022002A"),
+    ("paint-waterborne-cn", "kg", "CPCD-lit 54750X0012013A"),
+    ("polyester-fabric-dyed-cn", "kg", "CPCD-core 27997X0042021C"),
+    ("polyester-filament-fabric-cn", "kg", "CPCD-lit 35550X0012012A"),
+    ("polyester-cotton-fabric-dyed-cn", "kg", "CPCD-lit 26690X0012011A"),
+    ("cotton-yarn-cn", "kg", "CPCD-core 26360X0012021C"),
+    ("cotton-fibre-cn", "kg", "CPCD-lit 01921X0052016A"),
+    ("corrugated-box-cn", "kg", "CPCD-lit 32151X0012011A"),
+    ("glass-fibre-cn", "t", "CPCD-core 37129X0022023C"),
+    ("ndfeb-sintered-cn", "t", "CPCD-lit 41601X0052021A"),
+    ("lead-cn", "kg", "CPCD-lit 41542X0022021A"),
+    ("lead-acid-battery-cn", "piece", "CPCD-lit 46420X0162022B"),
+    ("ic-chip-cn", "piece", "CPCD-lit 47920X0072020B"),
+    ("lubricant-cn", "kg", "CPCD-lit 33380X0012021A"),
+    ("lubricant-oil-whole-life-cn", "kg", "CPCD-lit 33380X0012015A"),
+    ("landfill-paper-no-gas-recovery-ipcc", "kg", "Derived from IPCC 2006"),
+    ("incineration-paper-ipcc", "kg", "IPCC 2006"),
+    ("incineration-wood-waste-cn", "t", "CPCD-core 39283X0012025C"),
+    ("landfill-plastic-packaging-cn", "t", "CPCD-lit 94313X0012020A"),
+    ("landfill-inert-metal-glass-ipcc", "kg", "IPCC 2006"),
+]
+
+
+@pytest.mark.parametrize("code, unit, source", ISSUE_9_ROWS)
+def test_issue_9_row_has_its_unit_source_and_metadata(code, unit, source):
+    factor = load_factors()[code]
+    assert factor.unit == unit
+    assert factor.source.startswith(source)
+    assert factor.year and factor.geography and factor.scope and factor.notes
+    assert factor.confidence in dataset.CONFIDENCE_TAGS - {"primary"}  # none is an issuer's own
+
+
+def test_pp_routes_are_rows_and_the_default_names_them():
+    factors = load_factors()
+    value = {code: factors[code].gases["co2e_fossil"] for code in (
+        "pp-cn-naphtha", "pp-cn", "pp-cn-mto", "pp-cn-coal-to-olefin")}
+    # 968.54 kg/t, 5979.42 kg/t and the geometric mean of the two CTO entries 7.4 and 7.95
+    assert value == pytest.approx({"pp-cn-naphtha": 0.96854, "pp-cn": 1.587,
+                                   "pp-cn-mto": 5.97942,
+                                   "pp-cn-coal-to-olefin": (7.4 * 7.95) ** 0.5})
+    default = factors["pp-cn"]
+    assert "Documented default" in default.notes
+    assert all(code in default.notes for code in (
+        "pp-cn-naphtha", "pp-cn-mto", "pp-cn-coal-to-olefin"))
+    rows = csv_rows()
+    # farthest route (CTO 7.95) at the edge of the 95 % interval: exp(ln(7.95 / 1.587) / 1.96)
+    assert float(rows["pp-cn"]["gsd"]) == pytest.approx(
+        math.exp(math.log(7.95 / 1.587) / 1.96), abs=1e-4)
+    # the CTO range 7.4-7.95 read as a 95 % interval: (7.95 / 7.4) ** (1 / 3.92)
+    assert float(rows["pp-cn-coal-to-olefin"]["gsd"]) == pytest.approx(
+        (7.95 / 7.4) ** (1 / 3.92), abs=1e-5)
+
+
+def test_abs_default_keeps_its_only_source_and_says_so():
+    abs_cn = load_factors()["abs-cn"]
+    assert abs_cn.gases == {"co2e_fossil": 16.6} and abs_cn.year == "2005"
+    assert "only citable ABS value" in abs_cn.notes
+
+
+def test_every_gsd_is_at_least_one_and_explained():
+    for code, row in csv_rows().items():
+        if row["gsd"]:
+            assert float(row["gsd"]) >= 1, code
+            assert "gsd" in row["notes"], code
+
+
+def test_paper_and_wood_carry_biogenic_carbon_from_ipcc_defaults():
+    rows = csv_rows()
+    paper_c = 0.90 * 0.46 * (1 - 0.01)   # dry matter x carbon x non-fossil share = 0.40986
+    for code in ("corrugated-box-cn", "paper-corrugating-medium-cn", "paper-containerboard-cn",
+                 "paper-kraft-cn"):
+        assert float(rows[code]["biogenic_carbon_kg"]) == pytest.approx(paper_c)
+        assert float(rows[code]["co2_biogenic_removal"]) == pytest.approx(paper_c * 44 / 12)
+    wood_c = 0.85 * 0.50                  # = 0.425 kg C per kg air-dry wood
+    assert float(rows["roundwood-cn"]["biogenic_carbon_kg"]) == pytest.approx(wood_c)
+    assert float(rows["roundwood-cn"]["co2_biogenic_removal"]) == pytest.approx(
+        wood_c * 44 / 12, abs=1e-5)
+
+
+def test_waste_by_material_splits_biogenic_from_fossil():
+    factors = load_factors()
+    # CH4 0.40 x 0.5 x 1.0 x 0.5 x 16/12 x 0.9 = 0.12 kg x 27.0 + CO2 0.11 kg C x 44/12
+    assert factors["landfill-paper-no-gas-recovery-ipcc"].gases == pytest.approx(
+        {"co2e_biogenic": 0.12 * 27.0 + 0.11 * 44 / 12}, abs=1e-5)
+    # 0.414 kg C per kg paper: 1 % fossil, 99 % biogenic, x 44/12
+    assert factors["incineration-paper-ipcc"].gases == pytest.approx(
+        {"co2_fossil": 0.414 * 0.01 * 44 / 12, "co2e_biogenic": 0.414 * 0.99 * 44 / 12},
+        abs=1e-5)
+    assert factors["incineration-wood-waste-cn"].gases == {"co2e_biogenic": 1740.0}
+    # a documented zero is a value, not a missing one
+    assert factors["landfill-inert-metal-glass-ipcc"].gases == {"co2e_fossil": 0.0}
+
+
+def test_eu_plastics_carry_no_gross_water_use():
+    factors = load_factors()
+    for code in ("pp-eu", "pe-hd-eu", "pe-ld-eu", "pvc-eu", "pet-eu"):
+        assert factors[code].water_m3 == 0.0 and not factors[code].water_source
+        assert "gross use" in factors[code].notes
+
+
+def test_items_without_a_source_are_listed_as_not_shipped():
+    readme = (dataset.DATASETS_DIR / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Sources and choices of issue 9"):]
+    for item in ("PA6 polymer", "PU foam", "powder coatings", "copper wire and cable",
+                 "printed circuit boards by area"):
+        assert f"{item}: not shipped: no source found" in section

@@ -134,7 +134,8 @@ def test_credits_only_at_end_of_life():
     assert problems(spec(credit))[0].startswith(
         "lines[0] (part): factor 'recycling-al-credit-cn' is a credit")
     lines = resolve(parse_spec(spec(dict(credit, stage="end_of_life"),
-                                    boundary="cradle-to-grave")), CATALOGUE)
+                                    boundary="cradle-to-grave",
+                                    end_of_life_method="substitution")), CATALOGUE)
     assert lines[0].flow_amount == pytest.approx(0.001)  # 1 kg = 0.001 t
 
 
@@ -355,3 +356,122 @@ def test_a_spec_that_is_not_an_object_is_refused_as_a_whole(data):
     with pytest.raises(SpecError) as info:
         parse_spec(data)
     assert info.value.problems == ["spec: must be an object with 'product' and 'lines'"]
+
+
+# End of life and recycling (issue 9): one method per product, credits and double counts.
+RECYCLING = Catalogue(
+    factor_units={"al-recycled-cn": "t", "recycling-al-credit-cn": "t", "steel-bof": "t",
+                  "recycling-plastics-mechanical-cn": "t"},
+    water_regions=frozenset({"CN"}),
+    credit_factors=frozenset({"recycling-al-credit-cn", "recycling-plastics-mechanical-cn"}),
+    recycled_content={"al-recycled-cn": "aluminium"},
+    credit_materials={"recycling-al-credit-cn": "aluminium",
+                      "recycling-plastics-mechanical-cn": "plastics"})
+FRAME = line(name="frame", factor="al-recycled-cn", amount=2)
+AL_CREDIT = line(name="frame recycled", stage="end_of_life", factor="recycling-al-credit-cn",
+                 amount=2)
+
+
+def grave(*lines, **product):
+    return spec(*lines, boundary="cradle-to-grave", **product)
+
+
+def test_a_credit_under_cut_off_is_refused_naming_the_line_and_the_setting():
+    for data in (grave(AL_CREDIT), grave(AL_CREDIT, end_of_life_method="cut-off")):
+        assert errors(data, RECYCLING) == [(
+            "credit_under_cut_off", "reference", 0, "frame recycled", "lines[0] (frame recycled)",
+            {"reference": "recycling-al-credit-cn", "end_of_life_method": "cut-off"})]
+    with pytest.raises(SpecError) as info:
+        resolve(parse_spec(grave(AL_CREDIT)), RECYCLING)
+    assert info.value.problems == [
+        "lines[0] (frame recycled): factor 'recycling-al-credit-cn' is a credit (negative "
+        "emissions), and the product's end-of-life method (product.end_of_life_method) is "
+        "'cut-off', which gives no credit for recycling or energy recovery; remove the line or "
+        "choose 'substitution' or 'cff'"]
+
+
+@pytest.mark.parametrize("method", ["substitution", "cff"])
+def test_credits_are_allowed_under_substitution_and_cff(method):
+    lines = resolve(parse_spec(grave(AL_CREDIT, end_of_life_method=method)), RECYCLING)
+    assert lines[0].flow_amount == pytest.approx(0.002)  # 2 kg = 0.002 t
+
+
+def test_the_form_check_of_one_line_knows_the_method():
+    from footprint.lca.spec import Line, LineProblem, check_line
+
+    credit = Line.model_validate(AL_CREDIT)
+    with pytest.raises(LineProblem) as info:
+        check_line(credit, "cradle-to-grave", RECYCLING)  # the default method is cut-off
+    assert info.value.code == "credit_under_cut_off"
+    assert check_line(credit, "cradle-to-grave", RECYCLING,
+                      end_of_life_method="substitution")[2] == pytest.approx(0.002)
+
+
+@pytest.mark.parametrize("method", ["substitution", "cff"])
+def test_recycled_content_and_its_credit_are_refused_naming_both_lines(method):
+    data = grave(FRAME, line(name="steel", factor="steel-bof"), AL_CREDIT,
+                 end_of_life_method=method)
+    with pytest.raises(SpecError) as info:
+        resolve(parse_spec(data), RECYCLING)
+    assert info.value.problems == [
+        "lines[2] (frame recycled): line 0 (frame) takes recycled aluminium in at the cut-off "
+        "value (factor 'al-recycled-cn') and line 2 (frame recycled) claims a credit for "
+        "recycling aluminium at end of life (factor 'recycling-al-credit-cn'): the recycling "
+        "would be counted twice; remove the credit or enter the material at its primary value"]
+    problem = info.value.errors[0]
+    assert (problem.code, problem.field, problem.location.line) == (
+        "recycled_content_and_credit", "reference", 2)
+    assert problem.params == {
+        "material": "aluminium", "recycled_line": 0, "recycled_line_name": "frame",
+        "recycled_factor": "al-recycled-cn", "credit_line": 2,
+        "credit_line_name": "frame recycled", "credit_factor": "recycling-al-credit-cn"}
+
+
+def test_a_credit_for_another_material_is_no_double_count():
+    plastics = dict(AL_CREDIT, name="casing recycled",
+                    factor="recycling-plastics-mechanical-cn")
+    lines = resolve(parse_spec(grave(FRAME, plastics, end_of_life_method="substitution")),
+                    RECYCLING)
+    assert [line.reference for line in lines] == ["al-recycled-cn",
+                                                  "recycling-plastics-mechanical-cn"]
+
+
+def test_the_shipped_recycling_map_pairs_aluminium_content_with_its_credit():
+    from footprint.lca.dataset import catalogue
+
+    shipped = catalogue()
+    data = grave(FRAME, AL_CREDIT, end_of_life_method="substitution")
+    with pytest.raises(SpecError) as info:
+        resolve(parse_spec(data), shipped)
+    assert [e.code for e in info.value.errors] == ["recycled_content_and_credit"]
+
+
+def test_an_unknown_end_of_life_method_is_named():
+    assert errors(spec(line(), end_of_life_method="landfill")) == [(
+        "literal_error", "end_of_life_method", None, "", "product.end_of_life_method",
+        {"expected": "'cut-off', 'substitution' or 'cff'"})]
+
+
+@pytest.mark.parametrize("field", ["co2_biogenic_removal", "biogenic_carbon_kg"])
+def test_supplier_removal_and_carbon_content_may_not_be_negative(field):
+    data = spec(line(factor="acme", unit="piece"))
+    data["factors"] = [{"code": "acme", "name": "A", "unit": "piece", "source": "s", field: -1}]
+    assert problems(data)[0].startswith(f"factors[0].{field}: must be a finite")
+
+
+def test_supplier_reporting_fields_default_to_none_stated():
+    data = spec(line(factor="acme", unit="piece"))
+    data["factors"] = [{"code": "acme", "name": "A", "unit": "piece", "source": "s"}]
+    factor = parse_spec(data).factors[0]
+    assert (factor.co2_biogenic_removal, factor.biogenic_carbon_kg, factor.land_use_assessed) == (
+        0.0, None, False)
+
+
+def test_a_credit_under_cut_off_comes_with_the_structural_problems():
+    with pytest.raises(SpecError) as info:
+        parse_spec(grave(line(name="negative", amount=-1), AL_CREDIT), RECYCLING)
+    assert [e.code for e in info.value.errors] == ["negative", "credit_under_cut_off"]
+    with pytest.raises(SpecError) as info:
+        parse_spec(grave(line(name="negative", amount=-1), AL_CREDIT,
+                         end_of_life_method="cff"), RECYCLING)
+    assert [e.code for e in info.value.errors] == ["negative"]

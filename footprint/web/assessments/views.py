@@ -71,9 +71,7 @@ def _charts(result: dict) -> dict:
 def show(assessment_id: int):
     assessment = _load_checked(assessment_id)
     product = db.session().get(Product, assessment.product_id)
-    history = operations.assessments_of(db.session(), product.id)
-    previous = next((a for a in history if a.created_dt < assessment.created_dt
-                     or (a.created_dt == assessment.created_dt and a.id < assessment.id)), None)
+    previous = operations.previous_of(db.session(), assessment)
     return render_template("assessments/show.html", assessment=assessment, product=product,
                            result=assessment.result, charts=_charts(assessment.result),
                            author=db.session().get(User, assessment.user_id), previous=previous)

@@ -9,7 +9,7 @@ from ...access import Action
 from ...accounts.models import Site
 from ...accounts.operations import sites_of
 from ...accounts.roles import Role
-from ...assessments.operations import assessments_of, is_current
+from ...assessments.operations import PAGE_SIZE, assessments_page, is_current, latest_of
 from ...errors import ChangedMeanwhile, InputError, StillInUse
 from ...lca.dataset import load_grid_regions
 from ...lca.spec import BOUNDARY_STAGES, STAGES
@@ -49,7 +49,7 @@ def index():
     archived = request.args.get("archived") == "1"
     products = operations.products_of(db.session(), current_user.organisation_id,
                                       archived=archived)
-    latest = {p.id: next(iter(assessments_of(db.session(), p.id)), None) for p in products}
+    latest = latest_of(db.session(), [p.id for p in products])
     return render_template("products/index.html", products=products, latest=latest,
                            archived=archived)
 
@@ -105,12 +105,21 @@ def show(product_id: int):
     by_stage = {stage: [l for l in lines if l.stage == stage]
                 for stage in BOUNDARY_STAGES[product.boundary]}
     site = session.get(Site, product.site_id) if product.site_id else None
-    assessments = assessments_of(session, product.id)
+    assessments, total, page = assessments_page(session, product.id,
+                                                request.args.get("page", 1, type=int))
+    newest = assessments[0] if page == 1 and assessments else latest_of(
+        session, [product.id]).get(product.id)
     return render_template(
         "products/show.html", product=product, by_stage=by_stage, site=site,
         region=load_grid_regions().get(site.grid_region) if site else None,
         factors=operations.factors_of(session, product.id), assessments=assessments,
-        outdated=bool(assessments) and not is_current(session, product, assessments[0]))
+        pages=_pages(page, total), outdated=newest is not None
+        and not is_current(session, product, newest))
+
+
+def _pages(page: int, total: int) -> dict:
+    """For the history's page links: the page shown, how many pages, how many assessments."""
+    return {"page": page, "count": max(1, -(-total // PAGE_SIZE)), "total": total}
 
 
 @bp.post("/<int:product_id>/copy")

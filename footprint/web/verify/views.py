@@ -5,8 +5,14 @@ tells nothing but "no such certificate". What a certificate says is read from it
 and the signature is checked against the published keys; the verdict is remembered in the
 process per certificate, signed text, signature and published key (none of which ever changes),
 while the status is read from the database on every request.
-The JSON answers carry an ETag and Last-Modified (the last status change) for conditional GETs,
-and may be cached for a minute: the payload never changes, the status may.
+The page and the JSON carry an ETag and Last-Modified (the last change of status) for
+conditional GETs, and may be cached for a minute (VERIFY_MAX_AGE): the payload never changes, the
+status may. Their bodies are remembered in the process (remembered.py) by everything they are
+made of, the status read from the database on this request among it, so a change of status shows
+at once in every worker; a 304 is answered without building the body. The page is remembered
+only for visitors without a cookie (no session, not logged in: the page is the same for all of
+them) and never sets one. The PDF and the label artwork never change: cached for a year,
+immutable.
 """
 from __future__ import annotations
 
@@ -15,23 +21,30 @@ import json
 import os
 import threading
 from collections import OrderedDict
-from datetime import datetime, timezone
+from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes, serialization
+from sqlalchemy.orm import defer
+from sqlmodel import select
 from flask import (abort, current_app, jsonify, make_response, redirect, render_template,
                    request, send_from_directory, url_for)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ... import db
 from ...certificates import credential, ids, keys, label, pdfsign, signing
 from ...certificates.models import Certificate, CertificateStatus
-from ...certificates.operations import by_public_id, status_of
+from ...certificates.operations import status_of
 from ...timeutil import utcnow
 from ..applications.labels import SCHEME_LABELS
 from . import bp
+from .remembered import Answer, Remembered
 
-CACHE_SECONDS = 60
+CACHE_SECONDS = 60  # the status may change: a client or proxy asks again after a minute
+IMMUTABLE_SECONDS = 365 * 24 * 3600  # the PDF and the label never change
+ANSWERS_SIZE = 4096
+_answers = Remembered(ANSWERS_SIZE)  # page and JSON bodies, see remembered.py
 
 
 def _keys_dir() -> Path:
@@ -39,8 +52,13 @@ def _keys_dir() -> Path:
 
 
 def _found(public_id: str) -> Certificate | None:
+    """One query on the unique index of public_id; the payload is read from its signed text
+    (payload_canonical), so its JSON copy (`payload`) is left unread."""
     parsed = ids.parse(public_id)
-    return None if parsed is None else by_public_id(db.session(), parsed)
+    if parsed is None:
+        return None
+    return db.session().exec(select(Certificate).options(defer(Certificate.payload))
+                             .where(Certificate.public_id == parsed)).first()
 
 
 # --- the signature check, remembered --------------------------------------------------------------
@@ -124,21 +142,60 @@ def _certificate_or_404(public_id: str) -> Certificate:
     return certificate
 
 
-def _last_change(certificate: Certificate) -> datetime:
+def _last_change(certificate: Certificate, status: str | None = None) -> datetime:
+    """When the answer last changed: the last status change, or the day after the last valid day
+    for a certificate that expired since (its stored status did not change, its shown one did)."""
     moment = certificate.status_dt or certificate.issued_dt
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    if status == CertificateStatus.EXPIRED:
+        expired = datetime.combine(certificate.valid_until + timedelta(days=1), time(),
+                                   tzinfo=timezone.utc)
+        moment = max(moment, expired)
+    return moment
+
+
+def _state(certificate: Certificate, status: str) -> tuple:
+    """What an answer about the certificate is made of, apart from the request: its signed text
+    (by hash), signature and key, and what may change, as read from the database just now."""
+    return (certificate.id, certificate.public_id,
+            hashlib.sha256(certificate.payload_canonical.encode("utf-8")).digest(),
+            certificate.signature, certificate.key_id, status, certificate.status,
+            certificate.status_reason, certificate.status_dt, certificate.restore_until,
+            certificate.superseded_by_id, certificate.pdf_name, certificate.lock_version)
+
+
+def _answer(body: str | bytes) -> Answer:
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    return Answer(hashlib.sha256(data).hexdigest(), data)
+
+
+def _conditional(answer: Answer, mimetype: str, last_modified: datetime | None,
+                 max_age: int = CACHE_SECONDS, vary: str | None = None):
+    """The remembered answer with its ETag and Last-Modified; 304 when the client has it."""
+    response = current_app.response_class(answer.body, mimetype=mimetype)
+    response.set_etag(answer.etag)
+    if last_modified is not None:
+        response.last_modified = last_modified
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    if vary:
+        response.vary.update(v.strip() for v in vary.split(","))
+    return response.make_conditional(request)
+
+
+def _without_cookies() -> bool:
+    """The request carries no cookie of this site: no session, no login, no flashed message.
+    Every such visitor sees the same page (in their language)."""
+    return not request.cookies
+
+
+def _json_text(body: dict) -> str:
+    return json.dumps(body, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def _cached_json(body: dict, last_modified: datetime | None):
     """A JSON response with an ETag of its body and Last-Modified; 304 when the client has it."""
-    response = current_app.response_class(
-        json.dumps(body, ensure_ascii=False, sort_keys=True) + "\n", mimetype="application/json")
-    response.set_etag(hashlib.sha256(response.get_data()).hexdigest())
-    if last_modified is not None:
-        response.last_modified = last_modified
-    response.cache_control.public = True
-    response.cache_control.max_age = CACHE_SECONDS
-    return response.make_conditional(request)
+    return _conditional(_answer(_json_text(body)), "application/json", last_modified)
 
 
 def _not_found_json():
@@ -174,13 +231,24 @@ def form():
 @bp.get("/verify/<public_id>")
 def show(public_id: str):
     certificate = _certificate_or_404(public_id)
-    session = db.session()
     check = _check_signature(certificate)
-    successor = (session.get(Certificate, certificate.superseded_by_id)
+    status = status_of(certificate, _today())
+    if not _without_cookies():  # a session or a login: this visitor's own page, not remembered
+        return _render_page(certificate, check, status)
+    key = ("page", str(get_locale()), _state(certificate, status), check.valid,
+           check.error.code if check.error else None)
+    answer = _answers.get(key) or _answers.put(key, _answer(_render_page(certificate, check,
+                                                                          status)))
+    return _conditional(answer, "text/html", _last_change(certificate, status),
+                        vary="Accept-Language, Cookie")
+
+
+def _render_page(certificate: Certificate, check: signing.VerifyResult, status: str) -> str:
+    successor = (db.session().get(Certificate, certificate.superseded_by_id)
                  if certificate.superseded_by_id else None)
     return render_template(
         "verify/show.html", certificate=certificate, facts=json.loads(certificate.payload_canonical),
-        status=status_of(certificate, _today()), Status=CertificateStatus, check=check,
+        status=status, Status=CertificateStatus, check=check,
         fingerprint=keys.fingerprint(certificate.key_id), successor=successor,
         scheme_labels=SCHEME_LABELS)
 
@@ -190,22 +258,28 @@ def pdf(public_id: str):
     certificate = _certificate_or_404(public_id)
     if not certificate.pdf_name:
         abort(404)
-    return send_from_directory(current_app.config["CERTIFICATES_DIR"], certificate.pdf_name,
-                               mimetype="application/pdf", max_age=CACHE_SECONDS)
+    response = send_from_directory(current_app.config["CERTIFICATES_DIR"], certificate.pdf_name,
+                                   mimetype="application/pdf", max_age=IMMUTABLE_SECONDS)
+    response.cache_control.public = response.cache_control.immutable = True
+    return response
 
 
 @bp.get("/verify/<public_id>/label.<any(svg, png):fmt>")
 def label_artwork(public_id: str, fmt: str):
-    """The carbon-label artwork for packaging, drawn from the signed facts."""
-    facts = json.loads(_certificate_or_404(public_id).payload_canonical)
-    if fmt == "svg":
-        body, mimetype = label.label_svg(facts), "image/svg+xml"
-    else:
-        body, mimetype = label.label_png(facts), "image/png"
-    response = make_response(body)
-    response.mimetype = mimetype
+    """The carbon-label artwork for packaging, drawn from the signed facts: it never changes,
+    so it is drawn once a process and may be cached for a year."""
+    certificate = _certificate_or_404(public_id)
+    key = ("label", fmt, certificate.id,
+           hashlib.sha256(certificate.payload_canonical.encode("utf-8")).digest())
+    answer = _answers.get(key)
+    if answer is None:
+        facts = json.loads(certificate.payload_canonical)
+        answer = _answers.put(key, _answer(label.label_svg(facts) if fmt == "svg"
+                                           else label.label_png(facts)))
+    response = _conditional(answer, "image/svg+xml" if fmt == "svg" else "image/png",
+                            certificate.issued_dt, max_age=IMMUTABLE_SECONDS)
+    response.cache_control.immutable = True
     response.headers["Content-Disposition"] = f'attachment; filename="{public_id}-label.{fmt}"'
-    response.cache_control.public, response.cache_control.max_age = True, CACHE_SECONDS
     return response
 
 
@@ -226,17 +300,21 @@ def api(public_id: str):
     certificate = _found(public_id)
     if certificate is None:
         return _not_found_json()
-    body = {
-        "status": status_of(certificate, _today()),
-        "payload": json.loads(certificate.payload_canonical),
-        "payload_canonical": certificate.payload_canonical,
-        "signature": certificate.signature,
-        "key_id": certificate.key_id,
-        "pdf_url": (url_for("verify.pdf", public_id=certificate.public_id, _external=True)
-                    if certificate.pdf_name else None),
-        "superseded_by": _successor_url(certificate),
-    }
-    return _cached_json(body, _last_change(certificate))
+    status = status_of(certificate, _today())
+    key = ("json", request.host_url, _state(certificate, status))  # the URLs name the host
+    answer = _answers.get(key)
+    if answer is None:
+        answer = _answers.put(key, _answer(_json_text({
+            "status": status,
+            "payload": json.loads(certificate.payload_canonical),
+            "payload_canonical": certificate.payload_canonical,
+            "signature": certificate.signature,
+            "key_id": certificate.key_id,
+            "pdf_url": (url_for("verify.pdf", public_id=certificate.public_id, _external=True)
+                        if certificate.pdf_name else None),
+            "superseded_by": _successor_url(certificate),
+        })))
+    return _conditional(answer, "application/json", _last_change(certificate, status))
 
 
 def _successor_url(certificate: Certificate) -> str | None:

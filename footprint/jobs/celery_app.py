@@ -43,6 +43,7 @@ def init_app(app: Flask) -> Celery:
         worker_hijack_root_logger=False,
     )
     celery.flask_app = app
+
     tasks.register(celery)
     app.extensions["celery"] = celery
     return celery

@@ -263,3 +263,34 @@ def test_an_unexpected_error_fails_the_job_with_its_message(app, client, applica
         assert session.get(Job, 1).state == "failed"
         finish = session.exec(select(AuditEvent).where(AuditEvent.action == "job.finish")).one()
         assert finish.after["state"] == "failed"
+
+
+def test_redis_configures_the_queue_and_the_rate_limits_else_eager_and_memory(
+        tmp_path, monkeypatch):
+    from footprint import config
+
+    for name in ("FOOTPRINT_REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND",
+                 "FOOTPRINT_RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FOOTPRINT_SECRET_KEY", "x")
+    plain = config.from_environment(tmp_path)
+    assert (plain["JOBS_BROKER_URL"], plain["RATELIMIT_STORAGE_URI"]) == ("", "memory://")
+    monkeypatch.setenv("FOOTPRINT_REDIS_URL", "redis://cache:6379/1")
+    shared = config.from_environment(tmp_path)
+    assert (shared["JOBS_BROKER_URL"], shared["JOBS_RESULT_BACKEND"],
+            shared["RATELIMIT_STORAGE_URI"]) == ("redis://cache:6379/1",) * 3
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://queue:6379/2")
+    assert config.from_environment(tmp_path)["JOBS_BROKER_URL"] == "redis://queue:6379/2"
+
+
+def test_the_celery_app_is_eager_without_a_broker_and_acks_late_with_one(app):
+    from footprint.jobs.celery_app import init_app
+
+    eager = app.extensions["celery"].conf
+    assert eager.task_always_eager is True
+    app.config["JOBS_BROKER_URL"] = "redis://cache:6379/1"
+    queued = init_app(app).conf
+    assert (queued.task_always_eager, queued.broker_url, queued.task_acks_late,
+            queued.task_reject_on_worker_lost, queued.worker_prefetch_multiplier) == \
+        (False, "redis://cache:6379/1", True, True, 1)
+    assert queued.broker_transport_options == {"visibility_timeout": 3600}

@@ -87,7 +87,7 @@ def test_a_worker_runs_the_job_queued_in_redis(queued):
     assert client.post("/jobs/reassess").status_code == 302
     assert job_row(app, 1).state == "queued"  # no worker yet: it waits in Redis
     start_worker()
-    job = wait_until(lambda: (j := job_row(app, 1)).state == "done" and j, 60, "the job")
+    job = wait_until(lambda: (j := job_row(app, 1)).state == "done" and j, 120, "the job")
     assert (job.progress_done, job.progress_total, job.attempts) == (2, 2, 1)
     with app.app_context():
         totals = [a.carbon_total for a in db.session().exec(select(Assessment)

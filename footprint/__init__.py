@@ -23,7 +23,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Every criteria file is checked now: a malformed one stops the start, naming file and item.
     app.extensions["criteria"] = load_all(app.config["CRITERIA_DIR"])
 
+    from .jobs.celery_app import init_app as init_jobs
     from .web import register_blueprints
+
+    init_jobs(app)
 
     register_blueprints(app)
     if app.config.get("PROXY_FIX"):

@@ -23,6 +23,7 @@ from .assessments.models import Assessment
 from .certificates.models import Certificate
 from .certs.evidence import Evidence
 from .certs.models import Application, ApplicationState, Finding
+from .jobs.models import Job
 from .products.models import Line, Product, SupplierFactor
 
 
@@ -33,7 +34,7 @@ class Action(StrEnum):
 
 
 APPLICANT_OBJECTS = (Site, SiteYear, Product, Line, SupplierFactor, Assessment, Application,
-                     Finding, Evidence, Certificate)
+                     Finding, Evidence, Certificate, Job)
 ADMINISTERED_OBJECTS = (Organisation, User)
 
 
@@ -103,7 +104,7 @@ def can(session: Session, user: User | None, action: Action, obj) -> bool:
             if isinstance(obj, Evidence):  # removable from a draft only
                 application = session.get(Application, obj.application_id)
                 return application.state == ApplicationState.DRAFT
-            if isinstance(obj, (Finding, Certificate)):  # changed by their operations only
+            if isinstance(obj, (Finding, Certificate, Job)):  # changed by their operations only
                 return False
             return isinstance(obj, (Site, SiteYear)) or (not isinstance(obj, Assessment)
                                                          and not _archived(session, obj))

@@ -1,5 +1,5 @@
 """Command line: `python -m footprint compute SPEC... [--json] [--out DIR] [--iterations N]`,
-`what-if SPEC --swap FROM=TO`, `python -m footprint dataset build`, `db upgrade`, `serve`,
+`what-if SPEC --swap FROM=TO`, `dataset build`, `db upgrade`, `serve [--production]`, `worker`,
 `create-user`, `keys rotate|list`, `verify-cert`, `findings escalate` and `certificates lapse`
 (daily)."""
 from __future__ import annotations
@@ -262,25 +262,72 @@ def database_revision(message: str, autogenerate: bool, database_url: str | None
         click.echo(f"wrote {path}")
 
 
-@cli.command()
+REPO = Path(__file__).resolve().parents[1]
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--demo", is_flag=True, help="Create demo accounts (once) and print them.")
-def serve(host: str, port: int, demo: bool):
+@click.option("--production", is_flag=True,
+              help="Serve with gunicorn and gunicorn.conf.py (several worker processes); "
+                   "further arguments go to gunicorn, e.g. --bind 0.0.0.0:8000 --workers 4.")
+@click.pass_context
+def serve(ctx, host: str, port: int, demo: bool, production: bool):
     """Migrate the database to head, then serve the web app with waitress (the embedded default:
-    SQLite + local Brightway project)."""
-    import waitress
-
+    SQLite + local Brightway project), or with gunicorn (--production)."""
     from . import create_app, db
     from .lca import get_assessor
 
+    if ctx.args and not production:
+        raise click.UsageError(f"unknown arguments {' '.join(ctx.args)} (only --production "
+                               "passes arguments on, to gunicorn)")
     click.echo(f"database at revision {db.upgrade(config.database_url())}")
     app = create_app()
-    get_assessor(Path(app.config["BRIGHTWAY2_DIR"]))  # prepare before the first request
+    # Prepare before the first request (built once per dataset version, on disk: gunicorn's
+    # workers then find it ready).
+    get_assessor(Path(app.config["BRIGHTWAY2_DIR"]))
     if demo:
         _print_demo(_seed_demo(app))
+    if production:
+        import os
+
+        from click.core import ParameterSource
+
+        # gunicorn.conf.py binds 127.0.0.1:8000 unless --host or --port (or --bind) says more
+        given = any(ctx.get_parameter_source(name) != ParameterSource.DEFAULT
+                    for name in ("host", "port"))
+        bind = ["--bind", f"{host}:{port}"] if given else []
+        arguments = [sys.executable, "-m", "gunicorn", "--config",
+                     str(REPO / "gunicorn.conf.py"), "--chdir", str(REPO), *bind, *ctx.args,
+                     "wsgi:app"]
+        click.echo(f"gunicorn: {' '.join(arguments[3:])}  (instance folder: {app.instance_path})")
+        os.execv(sys.executable, arguments)
+    import waitress
+
     click.echo(f"Serving on http://{host}:{port}/  (instance folder: {app.instance_path})")
     waitress.serve(app, host=host, port=port, threads=8)
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def worker(ctx):
+    """Run a Celery worker for the long jobs (needs FOOTPRINT_REDIS_URL or CELERY_BROKER_URL);
+    further arguments go to `celery worker`, e.g. --concurrency 2."""
+    from . import create_app
+
+    app = create_app()
+    celery = app.extensions["celery"]
+    if celery.conf.task_always_eager:
+        raise click.ClickException("no broker configured: set FOOTPRINT_REDIS_URL (or "
+                                   "CELERY_BROKER_URL); without one jobs run in the web process")
+    from celery.signals import worker_process_init
+
+    # No database connection may cross the fork into the pool's processes: each opens its own.
+    engine = app.extensions["db_engine"]
+    engine.dispose()
+    worker_process_init.connect(lambda **_: engine.dispose(close=False), weak=False)
+    celery.worker_main(["worker", "--loglevel=INFO", *ctx.args])
 
 
 def _seed_demo(app) -> dict:

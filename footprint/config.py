@@ -131,6 +131,27 @@ def certificate_settings(instance: Path) -> dict:
     }
 
 
+def redis_url() -> str:
+    """FOOTPRINT_REDIS_URL: one Redis shared by the web workers (rate limits) and the job
+    queue, unless each is configured apart."""
+    return os.environ.get("FOOTPRINT_REDIS_URL", "").strip()
+
+
+def job_settings(instance: Path) -> dict:
+    """Long jobs (footprint.jobs): eager (run in the submitting process) without a broker."""
+    broker = os.environ.get("CELERY_BROKER_URL", "").strip() or redis_url()
+    return {
+        "JOBS_BROKER_URL": broker,
+        "JOBS_RESULT_BACKEND": os.environ.get("CELERY_RESULT_BACKEND", "").strip() or broker,
+        # Seconds after which Redis hands an unacknowledged job (its worker died) to another
+        # worker: above the longest job (footprint/jobs/celery_app.py).
+        "JOBS_VISIBILITY_TIMEOUT": int(os.environ.get("FOOTPRINT_JOBS_VISIBILITY_TIMEOUT",
+                                                      3600)),
+        # What jobs write (report PDFs), one folder per job: shared by the web and the workers.
+        "JOBS_DIR": os.environ.get("FOOTPRINT_JOBS_DIR", str(instance / "jobs")),
+    }
+
+
 def from_environment(instance: Path) -> dict:
     secure_cookies = _flag("FOOTPRINT_SECURE_COOKIES")  # set behind HTTPS
     return {
@@ -148,7 +169,10 @@ def from_environment(instance: Path) -> dict:
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "PROXY_FIX": int(os.environ.get("FOOTPRINT_PROXY_FIX", 0) or 0),
         # Rate-limit counters: per process by default; a shared store (redis://...) for workers.
-        "RATELIMIT_STORAGE_URI": os.environ.get("FOOTPRINT_RATELIMIT_STORAGE_URI", "memory://"),
+        # memory:// is one process's own: with several gunicorn workers use Redis.
+        "RATELIMIT_STORAGE_URI": (os.environ.get("FOOTPRINT_RATELIMIT_STORAGE_URI")
+                                  or os.environ.get("RATELIMIT_STORAGE_URI")
+                                  or redis_url() or "memory://"),
         # werkzeug's generate_password_hash method (a slow hash); tests set a fast one.
         "PASSWORD_HASH_METHOD": "scrypt",
         # Certification criteria files, validated when the app starts.
@@ -158,4 +182,5 @@ def from_environment(instance: Path) -> dict:
         "EVIDENCE_MAX_BYTES": int(os.environ.get("FOOTPRINT_EVIDENCE_MAX_BYTES",
                                                  10 * 1024 * 1024)),
         **certificate_settings(instance),
+        **job_settings(instance),
     }

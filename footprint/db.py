@@ -89,6 +89,7 @@ def metadata():
     from .certificates import models as _certificates  # noqa: F401
     from .certs import models as _certs  # noqa: F401
     from .certs import catalogue as _catalogue  # noqa: F401
+    from .jobs import models as _jobs  # noqa: F401
     from .notifications import models as _notifications  # noqa: F401
     from .products import models as _products  # noqa: F401
 

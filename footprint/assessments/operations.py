@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased, load_only
@@ -136,42 +136,74 @@ def run_assessment(session: Session, actor, *, product: Product, bw_dir: Path) -
 
 
 def reassess_products(session: Session, actor, *, organisation_id: int, bw_dir: Path,
-                      on_progress: Callable[[int, int], None] | None = None) -> dict:
+                      on_progress: Callable[[int, int], None] | None = None,
+                      product_ids: Iterable[int] | None = None,
+                      skip: frozenset[int] = frozenset(),
+                      on_product: ProductDone | None = None) -> dict:
     """Assess every active (not archived) product of the organisation on the background as it
-    is now, one stored assessment and audit event each, as run_assessment.
+    is now, or the listed `product_ids`, one stored assessment and audit event each, as
+    run_assessment.
 
     A product whose newest assessment was made from its data as it is now and on this dataset
     version is left alone ("unchanged"), so a job that is run again after an interruption
-    stores nothing twice. A product whose spec has problems is reported and stores nothing;
-    the others go on. `on_progress(done, total)` is called after each product. The caller
-    commits. Returns {"dataset_version", "total", "assessed": [{"product_id", "assessment_id",
-    "carbon_total"}], "unchanged": [product_id], "failed": [{"product_id", "name",
-    "problems"}]}."""
+    stores nothing twice; `skip` names products an earlier run already finished. A product
+    whose spec has problems, or that was archived or deleted since it was listed, is reported
+    and stores nothing; the others go on. After each product, `on_product(product_id, product,
+    assessment, error)` (the assessment stored, or the newest one when unchanged; the job
+    runner stores its item and commits there) and `on_progress(done, total)` are called.
+    The caller commits. Returns {"dataset_version", "total", "assessed": [{"product_id",
+    "assessment_id", "carbon_total"}], "unchanged": [product_id], "failed": [{"product_id",
+    "name", "problems"}]}."""
     version = get_assessor(bw_dir).dataset_version
-    products = products_of(session, organisation_id)
-    if not all(can(session, actor, Action.EDIT, product) for product in products):
+    if product_ids is None:
+        ids = [product.id for product in products_of(session, organisation_id)]
+    else:
+        ids = list(product_ids)
+    listed = [(id_, session.get(Product, id_)) for id_ in ids if id_ not in skip]
+    if not all(can(session, actor, Action.EDIT, product)
+               for _, product in listed if product is not None):
         raise NotAllowed("only the organisation's own applicants may reassess its products",
                          code="not_own_products")
-    summary = {"dataset_version": version, "total": len(products), "assessed": [],
+    summary = {"dataset_version": version, "total": len(listed), "assessed": [],
                "unchanged": [], "failed": []}
-    for done, product in enumerate(products, start=1):
-        newest = next(iter(assessments_of(session, product.id)), None)
-        if (newest is not None and newest.dataset_version == version
-                and is_current(session, product, newest)):
-            summary["unchanged"].append(product.id)
-        else:
-            try:
-                assessment = run_assessment(session, actor, product=product, bw_dir=bw_dir)
-            except SpecError as exc:
-                summary["failed"].append({"product_id": product.id, "name": product.name,
-                                          "problems": exc.problems})
-            else:
-                summary["assessed"].append({"product_id": product.id,
-                                            "assessment_id": assessment.id,
-                                            "carbon_total": assessment.carbon_total})
+    for done, (product_id, product) in enumerate(listed, start=1):
+        assessment, error = _reassess_one(session, actor, product, organisation_id, version,
+                                          bw_dir, summary)
+        if assessment is None and error is None:
+            assessment = next(iter(assessments_of(session, product_id)), None)
+        if error is not None:
+            summary["failed"].append({"product_id": product_id,
+                                      "name": product.name if product else "",
+                                      "problems": getattr(error, "problems", [str(error)])})
+        if on_product is not None:
+            on_product(product_id, product, assessment, error)
         if on_progress is not None:
-            on_progress(done, len(products))
+            on_progress(done, len(listed))
     return summary
+
+
+# (product_id, product or None, assessment stored or current, error) after each product
+ProductDone = Callable[[int, "Product | None", "Assessment | None", "Exception | None"], None]
+
+
+def _reassess_one(session, actor, product, organisation_id, version, bw_dir, summary):
+    """(stored assessment, None), (None, None) when unchanged, or (None, error)."""
+    if product is None or product.organisation_id != organisation_id:
+        return None, LookupError("the product no longer exists")
+    if product.archived_dt is not None:
+        return None, LookupError("the product was archived")
+    newest = next(iter(assessments_of(session, product.id)), None)
+    if (newest is not None and newest.dataset_version == version
+            and is_current(session, product, newest)):
+        summary["unchanged"].append(product.id)
+        return None, None
+    try:
+        assessment = run_assessment(session, actor, product=product, bw_dir=bw_dir)
+    except SpecError as exc:
+        return None, exc
+    summary["assessed"].append({"product_id": product.id, "assessment_id": assessment.id,
+                                "carbon_total": assessment.carbon_total})
+    return assessment, None
 
 
 def is_current(session: Session, product: Product, assessment: Assessment | None) -> bool:

@@ -142,3 +142,30 @@ def study_report_pdf(*, assessment: dict, product: dict, organisation: str,
     return rendering.render_pdf("report.html", **report_context(
         assessment=assessment, product=product, organisation=organisation, site=site,
         factors=factors, generated=generated))
+
+
+def assessment_report_pdf(session, assessment, *, generated: date) -> bytes:
+    """The report of one stored assessment, read with its product, site and organisation: what
+    the report page serves and what a PDF batch job (footprint.jobs) writes. The caller checks
+    that the assessment is intact and that the user may see it."""
+    from ..accounts.models import Organisation, Site
+    from ..lca.dataset import load_factors
+    from ..products.models import Product
+
+    product = session.get(Product, assessment.product_id)
+    site = session.get(Site, product.site_id) if product.site_id else None
+    organisation = session.get(Organisation, assessment.organisation_id)
+    return study_report_pdf(
+        assessment={"id": assessment.id, "created": assessment.created_dt.date().isoformat(),
+                    "spec": assessment.spec, "result": assessment.result,
+                    "dataset_version": assessment.dataset_version,
+                    "content_hash": assessment.content_hash},
+        product={"name": product.name, "model": product.model,
+                 "functional_unit": assessment.result["product"].get(
+                     "functional_unit", product.functional_unit),
+                 "reference_flow": product.reference_flow,
+                 "boundary": assessment.result["product"].get("boundary", product.boundary)},
+        organisation=organisation.name if organisation else "",
+        site={"name": site.name, "address": site.address, "grid_region": site.grid_region}
+        if site else None,
+        factors=load_factors(), generated=generated)

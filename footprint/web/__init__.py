@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from .certificates import bp as certificates_bp
     from .evidence import bp as evidence_bp
     from .factors import bp as factors_bp
+    from .jobs import bp as jobs_bp
     from .notifications import bp as notifications_bp
     from .products import bp as products_bp
     from .sites import bp as sites_bp
@@ -79,7 +80,7 @@ def register_blueprints(app: Flask) -> None:
     init_filters(app)
     for blueprint in (main, auth_bp, sites_bp, products_bp, factors_bp, assessments_bp, admin_bp,
                       notifications_bp, applications_bp, evidence_bp, verify_bp,
-                      certificates_bp):
+                      certificates_bp, jobs_bp):
         app.register_blueprint(blueprint)
     for code in (400, 403, 404, 405, 409, 413, 429, 500):
         app.register_error_handler(code, _error(code))

@@ -1,6 +1,8 @@
 """Compiled message catalogues: .po files are the source, .mo files are built from them."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -18,7 +20,16 @@ def compile_catalogues() -> list[Path]:
             continue
         with po_path.open("rb") as handle:
             catalogue = read_po(handle)
-        with mo_path.open("wb") as handle:
-            write_mo(handle, catalogue)
+        # Written beside and renamed into place: gunicorn's workers start at once, and one may
+        # read the catalogue while another writes it.
+        fd, temporary = tempfile.mkstemp(dir=mo_path.parent, prefix=".messages-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                write_mo(handle, catalogue)
+            os.chmod(temporary, 0o644)  # readable like any file of the code
+            os.replace(temporary, mo_path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
         written.append(mo_path)
     return written

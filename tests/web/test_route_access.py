@@ -18,8 +18,9 @@ ADMIN = {"admin.users", "admin.new_user", "admin.reset_password", "admin.enable"
          "admin.disable", "admin.criteria", "admin.criteria_source", "admin.publish_criteria"}
 IDS = {"product_id": 1, "site_id": 1, "line_id": 1, "factor_id": 1, "assessment_id": 1,
        "user_id": 1, "application_id": 1, "finding_id": 1, "notification_id": 1, "evidence_id": 1,
-       "certificate_id": 1, "fmt": "csv", "year": 2024}
+       "certificate_id": 1, "job_id": 1, "fmt": "csv", "year": 2024}
 # year: organisation A's site has annual data of that year (made in the test)
+# job 1: organisation A's batch of report PDFs, which printed its assessment 1
 # Routes that name their object in the query string
 QUERIES = {"admin.criteria_source": "?key=pcf-verification/2025.1"}
 # Certification: organisation A's application 1 is a draft (certifiers do not see drafts), with
@@ -39,7 +40,7 @@ REVIEWABLE = {"assessments.report"}
 CERTIFICATE_CHANGES = {"certificates.suspend", "certificates.restore", "certificates.withdraw",
                        "certificates.correct", "certificates.surveillance"}
 OWNED_ARGUMENTS = ("product_id", "site_id", "assessment_id", "application_id", "finding_id",
-                   "evidence_id", "certificate_id")
+                   "evidence_id", "certificate_id", "job_id")
 
 
 def url_of(rule) -> str:
@@ -142,6 +143,7 @@ def test_every_route_answers_every_role_as_the_policy_says(app, client, applican
         "code": "acme", "name": "A", "unit": "kg", "co2e_fossil": "1", "co2e_biogenic": "0",
         "co2e_land_use": "0", "water_m3": "0", "water_region": "GLO", "source": "s"})
     assert client.post("/products/1/calculate").status_code == 302
+    assert client.post("/jobs/report-pdfs").status_code == 302
     assert client.post("/applications/new", data={
         "criteria_key": "pcf-verification/2025.1", "product_id": 1}).status_code == 302
     assert client.post("/sites/1/years/2024", data={"energy_tce": "150"}).status_code == 302

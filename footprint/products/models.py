@@ -60,7 +60,8 @@ class SupplierFactor(SQLModel, table=True):
     water_region: str = Field(default="GLO", max_length=20)  # AWARE region of the supplier
     source: str = Field(max_length=300)
     co2_biogenic_removal: float = 0.0  # kg CO2 taken up from air per unit (counted negative)
-    biogenic_carbon_kg: float = 0.0  # kg C contained per unit: content, never added to a total
+    # kg C contained per unit: content, never added to a total; None = not stated.
+    biogenic_carbon_kg: Optional[float] = None
     # Whether co2e_land_use is a stated value (0 included) rather than "not assessed".
     land_use_assessed: bool = False
     # Data-quality ratings the user gives the supplier's data (DATA_QUALITY_RATINGS); None = not

@@ -337,8 +337,8 @@ def save_factor(session: Session, actor, product: Product, data: dict, *,
               for key in FACTOR_COLUMNS}
     fields["code"], fields["name"] = fields["code"].strip(), fields["name"].strip()
     fields["land_use_assessed"] = bool(fields["land_use_assessed"])
-    for column in ("co2_biogenic_removal", "biogenic_carbon_kg"):  # an empty field is none
-        fields[column] = 0.0 if fields[column] is None else fields[column]
+    if fields["co2_biogenic_removal"] is None:  # an empty field: no removal
+        fields["co2_biogenic_removal"] = 0.0
     _check_factor_quality(fields)
     if fields["code"] in catalogue().factor_units:
         raise InputError("this code is a dataset factor; choose another", code="dataset_code",
@@ -379,7 +379,7 @@ def save_factor(session: Session, actor, product: Product, data: dict, *,
 def _check_factor_quality(fields: dict) -> None:
     """The ranges the spec requires of the issue-9 fields, named by field."""
     for column in ("co2_biogenic_removal", "biogenic_carbon_kg"):
-        if not fields[column] >= 0:
+        if fields[column] is not None and not fields[column] >= 0:
             raise InputError("must be zero or more", code="negative",
                              location=Location(field=column))
     if fields["gsd"] is not None and not fields["gsd"] >= 1:

@@ -53,8 +53,7 @@ def spec_factor(columns: dict) -> dict:
     data_quality) are left out when the user gave none, so the engine's defaults apply."""
     data = {field: columns.get(field) for field in FACTOR_FIELDS if field != "gsd"}
     data["land_use_assessed"] = bool(data["land_use_assessed"])
-    for field in ("co2_biogenic_removal", "biogenic_carbon_kg"):
-        data[field] = data[field] or 0.0
+    data["co2_biogenic_removal"] = data["co2_biogenic_removal"] or 0.0
     if columns.get("gsd") is not None:
         data["gsd"] = columns["gsd"]
     ratings = {aspect: columns.get(column) for aspect, column in DATA_QUALITY_COLUMNS.items()}

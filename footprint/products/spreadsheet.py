@@ -46,8 +46,9 @@ FACTOR_COLUMNS = STORED_FACTOR_COLUMNS
 # may stop after any of them) and empty cells take their defaults.
 REQUIRED_FACTOR_COLUMNS = FACTOR_COLUMNS[:9]
 FACTOR_NUMBER_COLUMNS = ("co2e_fossil", "co2e_biogenic", "co2e_land_use", "water_m3",
-                         "co2_biogenic_removal", "biogenic_carbon_kg")
-FACTOR_OPTIONAL_NUMBERS = ("gsd", *DATA_QUALITY_COLUMNS.values())  # empty = None
+                         "co2_biogenic_removal")
+# empty = None (not stated, no own range, not rated)
+FACTOR_OPTIONAL_NUMBERS = ("biogenic_carbon_kg", "gsd", *DATA_QUALITY_COLUMNS.values())
 YES = {"true", "yes", "y", "1", "是", "x", "✓"}
 NO = {"false", "no", "n", "0", "否", ""}
 MAX_ROWS = 5000
@@ -479,6 +480,9 @@ def _factor_columns(number: int, cells: list, issues: list[Issue]) -> dict:
             issues.append(Issue(number, column, "rating_out_of_range", "a rating is 1, 2 or 3",
                                 {}, FACTOR_SHEET))
         data[column] = None if rating is None else int(rating)
+    if data["biogenic_carbon_kg"] is not None and not data["biogenic_carbon_kg"] >= 0:
+        issues.append(Issue(number, "biogenic_carbon_kg", "negative", "must be zero or more",
+                            {}, FACTOR_SHEET))
     if data["gsd"] is not None and not data["gsd"] >= 1:
         issues.append(Issue(number, "gsd", "gsd_below_one", "a geometric standard deviation "
                             "is 1 or more", {}, FACTOR_SHEET))

@@ -30,8 +30,7 @@ def upgrade() -> None:
     with op.batch_alter_table('supplier_factors', schema=None) as batch_op:
         batch_op.add_column(sa.Column('co2_biogenic_removal', sa.Float(), nullable=False,
                                       server_default='0'))
-        batch_op.add_column(sa.Column('biogenic_carbon_kg', sa.Float(), nullable=False,
-                                      server_default='0'))
+        batch_op.add_column(sa.Column('biogenic_carbon_kg', sa.Float(), nullable=True))
         batch_op.add_column(sa.Column('land_use_assessed', sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
         batch_op.add_column(sa.Column('dq_technological', sa.Integer(), nullable=True))

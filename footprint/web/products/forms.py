@@ -76,10 +76,10 @@ class SupplierFactorForm(FlaskForm):
         validators=[Optional()],
         description=_l("CO2 taken up from air by the biomass in the product (counted negative)"))
     biogenic_carbon_kg = NumberField(
-        _l("kg biogenic carbon contained per unit"), default=0.0, sign="non_negative",
+        _l("kg biogenic carbon contained per unit"), default=None, sign="non_negative",
         validators=[Optional()],
         description=_l("Carbon (C, not CO2) in wood, paper, board, cotton ...: reported as "
-                       "content, never added to the footprint"))
+                       "content, never added to the footprint; empty = not stated"))
     co2e_land_use = NumberField(_l("kg CO2e land use per unit"), default=0.0,
                                 validators=[InputRequired()])
     land_use_assessed = BooleanField(

@@ -123,3 +123,67 @@ def _finite(value) -> float:
 
 def top_contributors(lines: list[dict], count: int = 10) -> list[dict]:
     return sorted(lines, key=lambda l: -abs(l["carbon"]))[:count]
+
+
+INTERVAL_OUTER, INTERVAL_INNER, CENTRAL = "#9cc3ae", "#1f7a4d", "#0b3d26"
+
+
+def interval_chart(rows: list[tuple[str, dict]], *, unit: str, title: str,
+                   number=lambda v: f"{v:,.3f}") -> Markup:
+    """One row per (label, band): a thin bar from p2_5 to p97_5, a thick one from p5 to p95, a
+    tick at p50 and a dot at the calculated value (band["value"]), on a shared axis that
+    includes zero. Rows whose percentiles are not finite numbers are drawn without bars."""
+    plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    keys = ("p2_5", "p5", "p50", "p95", "p97_5", "value")
+    finite = [band[k] for _, band in rows for k in keys
+              if isinstance(band.get(k), (int, float)) and math.isfinite(band[k])]
+    low, high = min([0.0, *finite]), max([0.0, *finite])
+    span = (high - low) or 1.0
+
+    def x(value: float) -> float:
+        return LABEL_WIDTH + plot * (value - low) / span
+
+    wrapped = [wrap(label, max_lines=None) for label, _ in rows]
+    heights = [max(BAR_HEIGHT, len(lines) * LINE_HEIGHT + 4) for lines in wrapped]
+    height = sum(heights) + GAP * (len(rows) + 1)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart interval-chart" role="img" '
+             f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}">',
+             f"<title>{escape(title)}</title>"]
+    y = GAP
+    for (label, band), lines, row_height in zip(rows, wrapped, heights):
+        middle = y + row_height / 2
+        first = middle - (len(lines) - 1) * LINE_HEIGHT / 2 + 4
+        spans = "".join(
+            f'<tspan x="{LABEL_WIDTH - 8}" y="{first + i * LINE_HEIGHT:g}">{escape(line)}</tspan>'
+            for i, line in enumerate(lines))
+        shown = {k: _finite_or_none(band.get(k)) for k in keys}
+        range_text = (f"{number(shown['p2_5'])} – {number(shown['p97_5'])}"
+                      if shown["p2_5"] is not None and shown["p97_5"] is not None else "—")
+        full = (f"{escape(label)}: 95 % {escape(range_text)} {escape(unit)}")
+        parts.append(f'<g><title>{full}</title><text x="{LABEL_WIDTH - 8}" y="{first:g}" '
+                     f'text-anchor="end" font-size="{FONT_SIZE}">{spans}</text>')
+        if shown["p2_5"] is not None and shown["p97_5"] is not None:
+            parts.append(f'<rect x="{x(shown["p2_5"]):.1f}" y="{middle - 3:g}" '
+                         f'width="{max(x(shown["p97_5"]) - x(shown["p2_5"]), 0.5):.1f}" '
+                         f'height="6" fill="{INTERVAL_OUTER}"/>')
+        if shown["p5"] is not None and shown["p95"] is not None:
+            parts.append(f'<rect x="{x(shown["p5"]):.1f}" y="{middle - 7:g}" '
+                         f'width="{max(x(shown["p95"]) - x(shown["p5"]), 0.5):.1f}" '
+                         f'height="14" fill="{INTERVAL_INNER}"/>')
+        if shown["p50"] is not None:
+            parts.append(f'<line x1="{x(shown["p50"]):.1f}" y1="{middle - 10:g}" '
+                         f'x2="{x(shown["p50"]):.1f}" y2="{middle + 10:g}" stroke="{CENTRAL}" '
+                         f'stroke-width="2"/>')
+        if shown["value"] is not None:
+            parts.append(f'<circle cx="{x(shown["value"]):.1f}" cy="{middle:g}" r="4" '
+                         f'fill="#ffffff" stroke="{CENTRAL}" stroke-width="2"/>')
+        parts.append(f'<text x="{WIDTH - VALUE_WIDTH + 6}" y="{middle + 4:g}" '
+                     f'font-size="{FONT_SIZE}">{escape(range_text)}</text></g>')
+        y += row_height + GAP
+    parts.append(f'<line x1="{x(0.0):.1f}" y1="0" x2="{x(0.0):.1f}" y2="{height}" '
+                 f'stroke="#5b6b63" stroke-width="1"/></svg>')
+    return Markup("".join(parts))
+
+
+def _finite_or_none(value) -> float | None:
+    return value if isinstance(value, (int, float)) and math.isfinite(value) else None

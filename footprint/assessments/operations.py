@@ -16,6 +16,7 @@ from ..errors import IntegrityBroken, NotAllowed
 from ..lca import SpecError, assess, get_assessor, parse_spec
 from ..products.models import Product
 from ..products.operations import build_spec, products_of
+from . import summary
 from .models import Assessment, summary_hash
 
 
@@ -164,29 +165,29 @@ def reassess_products(session: Session, actor, *, organisation_id: int, bw_dir: 
                for _, product in listed if product is not None):
         raise NotAllowed("only the organisation's own applicants may reassess its products",
                          code="not_own_products")
-    summary = {"dataset_version": version, "total": len(listed), "assessed": [],
+    outcome = {"dataset_version": version, "total": len(listed), "assessed": [],
                "unchanged": [], "failed": []}
     for done, (product_id, product) in enumerate(listed, start=1):
         assessment, error = _reassess_one(session, actor, product, organisation_id, version,
-                                          bw_dir, summary)
+                                          bw_dir, outcome)
         if assessment is None and error is None:
             assessment = next(iter(assessments_of(session, product_id)), None)
         if error is not None:
-            summary["failed"].append({"product_id": product_id,
+            outcome["failed"].append({"product_id": product_id,
                                       "name": product.name if product else "",
                                       "problems": getattr(error, "problems", [str(error)])})
         if on_product is not None:
             on_product(product_id, product, assessment, error)
         if on_progress is not None:
             on_progress(done, len(listed))
-    return summary
+    return outcome
 
 
 # (product_id, product or None, assessment stored or current, error) after each product
 ProductDone = Callable[[int, "Product | None", "Assessment | None", "Exception | None"], None]
 
 
-def _reassess_one(session, actor, product, organisation_id, version, bw_dir, summary):
+def _reassess_one(session, actor, product, organisation_id, version, bw_dir, outcome):
     """(stored assessment, None), (None, None) when unchanged, or (None, error)."""
     if product is None or product.organisation_id != organisation_id:
         return None, LookupError("the product no longer exists")
@@ -195,13 +196,13 @@ def _reassess_one(session, actor, product, organisation_id, version, bw_dir, sum
     newest = next(iter(assessments_of(session, product.id)), None)
     if (newest is not None and newest.dataset_version == version
             and is_current(session, product, newest)):
-        summary["unchanged"].append(product.id)
+        outcome["unchanged"].append(product.id)
         return None, None
     try:
         assessment = run_assessment(session, actor, product=product, bw_dir=bw_dir)
     except SpecError as exc:
         return None, exc
-    summary["assessed"].append({"product_id": product.id, "assessment_id": assessment.id,
+    outcome["assessed"].append({"product_id": product.id, "assessment_id": assessment.id,
                                 "carbon_total": assessment.carbon_total})
     return assessment, None
 
@@ -213,9 +214,13 @@ def is_current(session: Session, product: Product, assessment: Assessment | None
             and spec_of(session, assessment.id) == build_spec(session, product))
 
 
-TOTAL_KEYS = (("carbon", "total"), ("carbon", "fossil"), ("carbon", "biogenic"),
+TOTAL_KEYS = (("carbon", "total"), ("carbon", "emissions_excluding_credits"),
+              ("carbon", "credits"), ("carbon", "fossil"), ("carbon", "biogenic"),
               ("carbon", "land_use"), ("water", "consumption_m3"),
               ("water", "scarcity_m3_world_eq"))
+# summary.totals names of TOTAL_KEYS (results stored before issue 9 lack some keys).
+SUMMARY_KEYS = {"water.consumption_m3": "water_consumption_m3",
+                "water.scarcity_m3_world_eq": "water_scarcity_m3_world_eq"}
 
 
 def _change(before: float | None, after: float | None) -> dict:
@@ -253,8 +258,16 @@ def _keyed(lines: list[dict]) -> dict[tuple, dict]:
 
 def compare(before: Assessment, after: Assessment) -> dict:
     """What changed from `before` to `after`: totals, stages and lines (matched by stage+name)."""
-    totals = {f"{group}.{key}": _change(before.result[group][key], after.result[group][key])
-              for group, key in TOTAL_KEYS}
+    figures = summary.totals(before.result), summary.totals(after.result)
+    totals = {}
+    for group, key in TOTAL_KEYS:
+        name = SUMMARY_KEYS.get(f"{group}.{key}", key)
+        totals[f"{group}.{key}"] = _change(figures[0][name], figures[1][name])
+    # Land use without data is "not assessed" on either side, not 0.
+    totals["carbon.land_use"]["assessed"] = (figures[0]["land_use_assessed"],
+                                             figures[1]["land_use_assessed"])
+    for key in ("water.consumption_m3", "water.scarcity_m3_world_eq"):
+        totals[key]["coverage"] = (figures[0]["water_coverage"], figures[1]["water_coverage"])
     stages = list(dict.fromkeys([*before.result["carbon"]["by_stage"],
                                  *after.result["carbon"]["by_stage"]]))
     by_stage = {s: _change(before.result["carbon"]["by_stage"].get(s),
@@ -270,3 +283,55 @@ def compare(before: Assessment, after: Assessment) -> dict:
     lines.sort(key=lambda l: -abs(l["delta"]))
     return {"totals": totals, "by_stage": by_stage, "lines": lines,
             "dataset_changed": before.dataset_version != after.dataset_version}
+
+
+def what_if_choices(assessment: Assessment, factors: dict) -> dict[str, list]:
+    """For each factor code the assessment's lines use, the dataset factors of the same unit it
+    may be swapped for (credits only for credits, so the swapped spec stays valid)."""
+    custom = {f["code"]: f for f in assessment.spec.get("factors", [])}
+    used = list(dict.fromkeys(l["factor"] for l in assessment.spec.get("lines", [])
+                              if l.get("factor")))
+    choices = {}
+    for code in used:
+        unit = custom[code]["unit"] if code in custom else getattr(factors.get(code), "unit", None)
+        credit = code in factors and factors[code].is_credit
+        choices[code] = [f for f in factors.values() if f.unit == unit and f.code != code
+                         and f.is_credit == credit]
+    return choices
+
+
+class NotSwappable(ValueError):
+    """A what-if names a factor the assessment does not use, or a replacement of another
+    unit."""
+
+
+def swapped_spec(spec: dict, replace: str, by: str, factors: dict) -> dict:
+    """The spec with every line on factor `replace` using dataset factor `by` instead."""
+    custom = {f["code"]: f for f in spec.get("factors", [])}
+    unit = custom[replace]["unit"] if replace in custom else getattr(factors.get(replace),
+                                                                     "unit", None)
+    if by not in factors or unit is None or factors[by].unit != unit or not any(
+            l.get("factor") == replace for l in spec.get("lines", [])):
+        raise NotSwappable(f"cannot swap '{replace}' for '{by}'")
+    return {**spec, "lines": [{**l, "factor": by} if l.get("factor") == replace else l
+                              for l in spec["lines"]]}
+
+
+def what_if(assessment: Assessment, *, replace: str, by: str, factors: dict,
+            bw_dir: Path) -> dict:
+    """The assessment's total and lines again with one factor swapped for another: before,
+    after and the change, computed by the engine and stored nowhere. Raises NotSwappable or
+    SpecError."""
+    spec = swapped_spec(assessment.spec, replace, by, factors)
+    after = assess(parse_spec(spec), bw_dir).to_dict()
+    before = assessment.result
+    changed = [{"index": index, "name": old["name"], "stage": old["stage"],
+                **_change(old["carbon"], new["carbon"])}
+               for index, (old, new, line) in enumerate(zip(before["lines"], after["lines"],
+                                                            assessment.spec["lines"]))
+               if line.get("factor") == replace]
+    return {"replace": replace, "by": by,
+            "total": _change(before["carbon"]["total"], after["carbon"]["total"]),
+            "by_stage": {s: _change(before["carbon"]["by_stage"].get(s), v)
+                         for s, v in after["carbon"]["by_stage"].items()},
+            "lines": changed}

@@ -41,6 +41,31 @@ def _result(application) -> dict:
             "out_of": _number(sheet.get("out_of"))}
 
 
+# Percentiles of the uncertainty range a certificate states (p50 and iterations stay in the
+# assessment).
+RANGE_KEYS = ("p2_5", "p5", "p95", "p97_5")
+
+
+def _reporting(result: dict) -> dict:
+    """The ISO 14067 reporting figures of a result computed with them (issue 9), added to the
+    footprint facts: credits apart, whether land use was assessed, water coverage and the
+    uncertainty range. A result without them adds nothing, so the facts of such an assessment
+    (and every certificate issued before) keep exactly their keys."""
+    carbon, water = result.get("carbon", {}), result.get("water", {})
+    facts = {}
+    if "emissions_excluding_credits" in carbon:
+        facts["emissions_excluding_credits"] = _number(carbon["emissions_excluding_credits"])
+        facts["credits"] = _number(carbon.get("credits"))
+    if "land_use_assessed" in carbon:
+        facts["land_use_assessed"] = bool(carbon["land_use_assessed"])
+    if "coverage" in water:
+        facts["water_coverage"] = _number(water["coverage"])
+    total = (result.get("uncertainty") or {}).get("total")
+    if total:
+        facts["uncertainty"] = {key: _number(total.get(key)) for key in RANGE_KEYS}
+    return facts
+
+
 def _footprint(assessment) -> dict | None:
     if assessment is None:
         return None
@@ -51,7 +76,8 @@ def _footprint(assessment) -> dict | None:
                                                           "land_use")},
             "water_consumption_m3": _number(water.get("consumption_m3")),
             "water_scarcity_m3_world_eq": _number(water.get("scarcity_m3_world_eq")),
-            "water_region": water.get("region")}
+            "water_region": water.get("region"),
+            **_reporting(assessment.result)}
 
 
 def build(application, assessment, product, site, organisation, evaluator, decider,

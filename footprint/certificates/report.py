@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..assessments import summary
 from ..lca.spec import allocated_per_unit
 from . import rendering
 from .vocabulary import BOUNDARIES, NOT_CNCA, STAGES, pair
@@ -56,7 +57,10 @@ def _stage_rows(result: dict) -> list[dict]:
         lines = [l for l in result["lines"] if l["stage"] == stage]
         parts = {part: sum(l["carbon_detail"][part] for l in lines) for part in CARBON_PARTS}
         rows.append({"stage": pair(STAGES, stage), "total": total, **parts,
-                     "credits": sum(min(l["carbon"], 0.0) for l in lines),
+                     # credit lines where the result marks them (issue 9), else negative lines
+                     "credits": sum(l["carbon"] for l in lines if l["credit"])
+                     if all("credit" in l for l in lines)
+                     else sum(min(l["carbon"], 0.0) for l in lines),
                      "water": water["by_stage"].get(stage, 0.0),
                      "scarcity": water.get("scarcity_by_stage", {}).get(stage, 0.0),
                      "lines": len(lines)})
@@ -77,22 +81,32 @@ def _allocations(spec_lines: list[dict], result: dict) -> list[dict]:
 
 def _limitations(result: dict, boundary: str, sources: list[dict]) -> list[tuple[str, str]]:
     items = []
-    if not any(l["carbon_detail"]["land_use"] for l in result["lines"]):
-        items.append(("土地利用变化（dLUC）排放未评估：所用数据均不含土地利用变化数值，结果中为零。",
+    if not summary.land_use_assessed(result):
+        items.append(("土地利用变化（dLUC）排放未评估：所用数据均不含土地利用变化数值。",
                       "Land-use change (dLUC) emissions not assessed: none of the data used "
-                      "carries land-use change values, so the result shows zero."))
+                      "carries land-use change values."))
     items.append(("间接土地利用变化、土壤碳、碳储存、排放时间效应与航空运输排放未单独计算。",
                   "Indirect land-use change, soil carbon, carbon storage, timing of emissions "
                   "and aircraft transport are not calculated separately."))
-    if not any(l["carbon_detail"]["biogenic"] < 0 for l in result["lines"]):
+    if not (result["carbon"].get("biogenic_removals")
+            or any(l["carbon_detail"]["biogenic"] < 0 for l in result["lines"])):
         items.append(("未计入生物源碳移除（清除量）。", "No biogenic carbon removals are included."))
     if boundary == "cradle-to-gate":
         items.append(("边界为从摇篮到大门（部分碳足迹）：分销、使用和废弃处置阶段未包括。",
                       "Cradle-to-gate boundary (partial CFP): distribution, use and end of "
                       "life are not included."))
-    items.append(("未进行不确定性（蒙特卡洛）与敏感性分析；未记录取舍准则，所录入的全部数据均已计入。",
-                  "No uncertainty (Monte Carlo) or sensitivity analysis was made; no cut-off "
-                  "criterion is recorded, every line entered is included."))
+    if result.get("uncertainty"):
+        items.append(("未记录取舍准则，所录入的全部数据均已计入。",
+                      "No cut-off criterion is recorded: every line entered is included."))
+    else:
+        items.append(("未进行不确定性（蒙特卡洛）与敏感性分析；未记录取舍准则，所录入的全部数据均已计入。",
+                      "No uncertainty (Monte Carlo) or sensitivity analysis was made; no cut-off "
+                      "criterion is recorded, every line entered is included."))
+    coverage = result.get("water", {}).get("coverage")
+    if coverage is not None and coverage < 1:
+        items.append((f"水足迹不完整：有水数据的数据行按碳贡献计占 {100 * coverage:.0f}%。",
+                      f"The water footprint is partial: lines with water data make up "
+                      f"{100 * coverage:.0f}% of the lines by carbon contribution."))
     if any(not s["primary"] for s in sources):
         items.append(("部分数据为平台开放数据集的二手排放因子，代表性以其来源、年份和地域为限。",
                       "Part of the data are secondary factors of the platform's open dataset; "
@@ -112,6 +126,7 @@ def report_context(*, assessment: dict, product: dict, organisation: str, site: 
                for line, spec_line in zip(result["lines"], spec_lines)]
     total = result["carbon"]["total"]
     primary = sum(s["line"]["carbon"] for s in sources if s["primary"])
+    quality = result.get("data_quality") or {}
     boundary = product.get("boundary") or spec["product"].get("boundary", "cradle-to-gate")
     years = sorted({s["year"] for s in sources if s["year"]})
     return {
@@ -122,7 +137,13 @@ def report_context(*, assessment: dict, product: dict, organisation: str, site: 
         "sources": sources, "allocations": _allocations(spec_lines, result),
         "electricity": [s for s in sources if s.get("category") in ELECTRICITY],
         "electricity_words": ELECTRICITY,
-        "primary_share": primary / total if total else None, "years": years,
+        # The engine's |carbon|-weighted share where the result has it (issue 9), else the
+        # share of the total as reports before it gave.
+        "primary_share": quality["primary_share"] if "primary_share" in quality
+        else primary / total if total else None, "years": years,
+        "figures": summary.totals(result), "quality": quality,
+        "intervals": summary.interval_rows(result, lambda stage: pair(STAGES, stage)),
+        "rating_text": summary.rating_text, "flags": summary.flags_by_line(result),
         "geographies": sorted({s["geography"] for s in sources if s["geography"]}),
         "methods": [(key, " / ".join(name) if isinstance(name, list) else str(name))
                     for key, name in result.get("methods", {}).items()],

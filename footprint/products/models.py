@@ -11,6 +11,12 @@ from ..timeutil import utcnow
 
 LINE_KINDS = ("factor", "emission", "water")
 ALLOCATION_BASES = ("units", "mass", "economic")
+# ISO 14067 asks for one recorded recycling/end-of-life method per product (spec
+# product.end_of_life_method); cut-off, the first, is the default.
+END_OF_LIFE_METHODS = ("cut-off", "substitution", "cff")
+# Pedigree-style data-quality ratings a user gives supplier data (1 = best, 3 = poorest).
+DATA_QUALITY_ASPECTS = ("technological", "temporal", "geographical")
+DATA_QUALITY_RATINGS = (1, 2, 3)
 
 
 class Product(SQLModel, table=True):
@@ -25,6 +31,9 @@ class Product(SQLModel, table=True):
     functional_unit: str = Field(default="1 piece", max_length=100)
     reference_flow: str = Field(default="", max_length=200)
     boundary: str = Field(default="cradle-to-gate", max_length=20)
+    end_of_life_method: str = Field(default="cut-off", max_length=20)  # END_OF_LIFE_METHODS
+    # The year the product data represent; None = the year of each assessment.
+    reference_year: Optional[int] = None
     version: int = 1
     copied_from_id: Optional[int] = Field(default=None, foreign_key="products.id")
     created_dt: datetime = Field(default_factory=utcnow)
@@ -50,6 +59,17 @@ class SupplierFactor(SQLModel, table=True):
     water_m3: float = 0.0
     water_region: str = Field(default="GLO", max_length=20)  # AWARE region of the supplier
     source: str = Field(max_length=300)
+    co2_biogenic_removal: float = 0.0  # kg CO2 taken up from air per unit (counted negative)
+    # kg C contained per unit: content, never added to a total; None = not stated.
+    biogenic_carbon_kg: Optional[float] = None
+    # Whether co2e_land_use is a stated value (0 included) rather than "not assessed".
+    land_use_assessed: bool = False
+    # Data-quality ratings the user gives the supplier's data (DATA_QUALITY_RATINGS); None = not
+    # rated.
+    dq_technological: Optional[int] = None
+    dq_temporal: Optional[int] = None
+    dq_geographical: Optional[int] = None
+    gsd: Optional[float] = None  # the supplier's own geometric standard deviation (>= 1)
     lock_version: int = 1
 
 

@@ -14,11 +14,15 @@ from ..errors import ChangedMeanwhile, InputError, Location, StillInUse
 from ..lca.dataset import catalogue, load_grid_regions
 from ..lca.spec import BOUNDARY_STAGES, STAGES, Line as SpecLine, check_line
 from ..timeutil import utcnow
-from .models import Line, Product, SupplierFactor
-from .specs import FACTOR_FIELDS, factor_data, line_fields, spec_line
+from .models import (DATA_QUALITY_RATINGS, END_OF_LIFE_METHODS, Line, Product,
+                     SupplierFactor)
+from .specs import (DATA_QUALITY_COLUMNS, FACTOR_COLUMNS, factor_columns, factor_data,
+                    line_fields, spec_line)
 
 PRODUCT_FIELDS = ("name", "model", "category", "functional_unit", "reference_flow", "boundary",
-                  "site_id")
+                  "site_id", "end_of_life_method", "reference_year")
+TEXT_PRODUCT_FIELDS = ("name", "model", "category", "functional_unit", "reference_flow",
+                       "boundary")
 COPIED_FIELDS = ("organisation_id", *PRODUCT_FIELDS)
 LINE_COPY_FIELDS = ("position", "stage", "name", "kind", "reference", "amount", "unit",
                     "annual_amount", "allocation_basis", "product_quantity", "plant_quantity",
@@ -52,10 +56,32 @@ def water_region(session: Session, product: Product) -> str:
     return region.water_region if region else "CN"
 
 
+# The engine compares a factor row's `geography` with the product's. Grid regions whose factor
+# rows name a place (datasets/factors/electricity.csv: "Chongqing", "Sichuan") map to that name;
+# the regional grids' rows carry the grid code itself ("CN-Central" ... "CN-South"), and "CN" (the
+# rest of China) is the rows' "China".
+GEOGRAPHY_OF_GRID_REGION = {"CN-CQ": "Chongqing", "CN-SC": "Sichuan", "CN": "China"}
+# The earliest and latest reference years a product may state (data represent a year we have
+# factors for, and not a future one far off).
+REFERENCE_YEARS = (1990, 2100)
+
+
+def geography(session: Session, product: Product) -> str | None:
+    """The product's geography for the engine, from its site's grid region; None without a
+    site (the engine then takes China)."""
+    site = session.get(Site, product.site_id) if product.site_id else None
+    if site is None or not site.grid_region:
+        return None
+    return GEOGRAPHY_OF_GRID_REGION.get(site.grid_region, site.grid_region)
+
+
 def build_spec(session: Session, product: Product) -> dict:
     return {
         "product": {"name": product.name, "functional_unit": product.functional_unit,
-                    "boundary": product.boundary, "water_region": water_region(session, product)},
+                    "boundary": product.boundary, "water_region": water_region(session, product),
+                    "end_of_life_method": product.end_of_life_method,
+                    "reference_year": product.reference_year,
+                    "geography": geography(session, product)},
         "factors": [factor_data(f) for f in factors_of(session, product.id)],
         "lines": [spec_line(l) for l in lines_of(session, product.id)],
     }
@@ -65,8 +91,22 @@ def build_spec(session: Session, product: Product) -> dict:
 
 def _checked_product_data(session: Session, organisation_id: int, data: dict,
                           product: Product | None = None) -> dict:
-    fields = {key: (data.get(key) or "").strip() for key in PRODUCT_FIELDS if key != "site_id"}
+    fields = {key: (data.get(key) or "").strip() for key in TEXT_PRODUCT_FIELDS}
     fields["site_id"] = data.get("site_id") or None
+    fields["end_of_life_method"] = (data.get("end_of_life_method") or "cut-off").strip()
+    if fields["end_of_life_method"] not in END_OF_LIFE_METHODS:
+        raise InputError(f"unknown end-of-life method '{fields['end_of_life_method']}'",
+                         code="unknown_end_of_life_method",
+                         location=Location(field="end_of_life_method"),
+                         method=fields["end_of_life_method"])
+    fields["reference_year"] = data.get("reference_year") or None
+    if fields["reference_year"] is not None and not (
+            isinstance(fields["reference_year"], int)
+            and REFERENCE_YEARS[0] <= fields["reference_year"] <= REFERENCE_YEARS[1]):
+        raise InputError(f"the reference year must be a year from {REFERENCE_YEARS[0]} to "
+                         f"{REFERENCE_YEARS[1]}", code="reference_year_out_of_range",
+                         location=Location(field="reference_year"), low=REFERENCE_YEARS[0],
+                         high=REFERENCE_YEARS[1])
     if fields["site_id"] is not None:
         site = session.get(Site, fields["site_id"])
         if site is None or site.organisation_id != organisation_id:
@@ -163,7 +203,7 @@ def copy_as_new_version(session: Session, actor, product: Product) -> Product:
     for line in lines_of(session, product.id):
         session.add(Line(product_id=copy.id, **{f: getattr(line, f) for f in LINE_COPY_FIELDS}))
     for factor in factors_of(session, product.id):
-        session.add(SupplierFactor(product_id=copy.id, **factor_data(factor)))
+        session.add(SupplierFactor(product_id=copy.id, **factor_columns(factor)))
     session.flush()
     record(session, actor=actor, action="product.copy", obj=copy,
            before={"copied_from_id": product.id}, after=snapshot(copy))
@@ -292,8 +332,14 @@ def save_factor(session: Session, actor, product: Product, data: dict, *,
     """Add or change a supplier factor; a new code is carried over to the lines that use it,
     and a new unit must still fit every line that uses the factor."""
     _lock_for_change(session, product)
-    fields = {key: data[key] for key in FACTOR_FIELDS}
+    # Fields added later (issue 9) are optional: a caller that does not know them keeps defaults.
+    fields = {key: data[key] if key in data else SupplierFactor.model_fields[key].default
+              for key in FACTOR_COLUMNS}
     fields["code"], fields["name"] = fields["code"].strip(), fields["name"].strip()
+    fields["land_use_assessed"] = bool(fields["land_use_assessed"])
+    if fields["co2_biogenic_removal"] is None:  # an empty field: no removal
+        fields["co2_biogenic_removal"] = 0.0
+    _check_factor_quality(fields)
     if fields["code"] in catalogue().factor_units:
         raise InputError("this code is a dataset factor; choose another", code="dataset_code",
                          location=Location(field="code"))
@@ -328,6 +374,21 @@ def save_factor(session: Session, actor, product: Product, data: dict, *,
     record(session, actor=actor, action=action, obj=factor,
            organisation_id=product.organisation_id, before=before, after=snapshot(factor))
     return factor
+
+
+def _check_factor_quality(fields: dict) -> None:
+    """The ranges the spec requires of the issue-9 fields, named by field."""
+    for column in ("co2_biogenic_removal", "biogenic_carbon_kg"):
+        if fields[column] is not None and not fields[column] >= 0:
+            raise InputError("must be zero or more", code="negative",
+                             location=Location(field=column))
+    if fields["gsd"] is not None and not fields["gsd"] >= 1:
+        raise InputError("a geometric standard deviation is 1 or more", code="gsd_below_one",
+                         location=Location(field="gsd"))
+    for column in DATA_QUALITY_COLUMNS.values():
+        if fields[column] is not None and fields[column] not in DATA_QUALITY_RATINGS:
+            raise InputError("a rating is 1, 2 or 3", code="rating_out_of_range",
+                             location=Location(field=column))
 
 
 def _check_unit_fits(session: Session, product: Product, lines: list[Line], unit: str) -> None:

@@ -32,7 +32,8 @@ from ..lca.numbers import excerpt
 from ..lca.spec import (FORMULA_STARTS, STAGES, WATER_KINDS, Catalogue, CustomFactor,
                         Line as SpecLine, LineProblem, check_line)
 from ..lca.units import UnitError, conversion_factor
-from .models import ALLOCATION_BASES, LINE_KINDS
+from .models import ALLOCATION_BASES, DATA_QUALITY_RATINGS, LINE_KINDS
+from .specs import DATA_QUALITY_COLUMNS, FACTOR_COLUMNS as STORED_FACTOR_COLUMNS, spec_factor
 
 COLUMNS = ("stage", "name", "kind", "reference", "amount", "unit", "annual_amount",
            "allocation_basis", "product_quantity", "plant_quantity", "units_per_year")
@@ -40,9 +41,16 @@ NUMBER_COLUMNS = {"amount", "annual_amount", "product_quantity", "plant_quantity
                   "units_per_year"}
 ALLOCATION_KEYS = ("annual_amount", "basis", "product_quantity", "plant_quantity",
                    "units_per_year")
-FACTOR_COLUMNS = ("code", "name", "unit", "co2e_fossil", "co2e_biogenic", "co2e_land_use",
-                  "water_m3", "water_region", "source")
-FACTOR_NUMBER_COLUMNS = ("co2e_fossil", "co2e_biogenic", "co2e_land_use", "water_m3")
+FACTOR_COLUMNS = STORED_FACTOR_COLUMNS
+# Files written before issue 9 have only these; the columns after them are optional (a header
+# may stop after any of them) and empty cells take their defaults.
+REQUIRED_FACTOR_COLUMNS = FACTOR_COLUMNS[:9]
+FACTOR_NUMBER_COLUMNS = ("co2e_fossil", "co2e_biogenic", "co2e_land_use", "water_m3",
+                         "co2_biogenic_removal")
+# empty = None (not stated, no own range, not rated)
+FACTOR_OPTIONAL_NUMBERS = ("biogenic_carbon_kg", "gsd", *DATA_QUALITY_COLUMNS.values())
+YES = {"true", "yes", "y", "1", "是", "x", "✓"}
+NO = {"false", "no", "n", "0", "否", ""}
 MAX_ROWS = 5000
 MAX_FACTOR_ROWS = 1000
 MAX_UNPACKED_BYTES = 50 * 2**20  # the whole workbook
@@ -117,6 +125,7 @@ def line_row(line: dict) -> list:
 
 
 def factor_row(factor: dict) -> list:
+    """Supplier-factor columns (products.specs.factor_columns) as a spreadsheet row."""
     return [factor.get(key) for key in FACTOR_COLUMNS]
 
 
@@ -196,12 +205,17 @@ def _too_slow(deadline: float) -> None:
                                     {"seconds": f"{PARSE_SECONDS:g}"})])
 
 
-def _body(rows, columns: tuple, cap: int, sheet: str, deadline: float) -> list:
-    """Header check, then the non-empty rows; stops reading as soon as there are too many."""
+def _body(rows, columns: tuple, cap: int, sheet: str, deadline: float,
+          required: int | None = None) -> list:
+    """Header check, then the non-empty rows; stops reading as soon as there are too many.
+    With `required`, the header may stop after any column from the `required`-th on (older
+    files lack the later, optional columns)."""
     rows = iter(rows)
     first = next(rows, None)
-    if first is None or [str(c or "").strip().lower() for c in first[1][:len(columns)]] \
-            != list(columns):
+    header = [str(c or "").strip().lower() for c in first[1][:len(columns)]] if first else []
+    while header and not header[-1]:
+        header.pop()
+    if first is None or header != list(columns[:max(len(header), required or len(columns))]):
         raise ImportRejected([Issue(1, "", "header", "the first row must be the header: "
                                     + ", ".join(columns), {"columns": ", ".join(columns)},
                                     sheet)])
@@ -272,7 +286,8 @@ def _xlsx_upload(data: bytes, deadline: float) -> Upload:
         if FACTOR_SHEET in sheets:
             upload.factors = _body(_sheet_rows(archive, sheets[FACTOR_SHEET], strings,
                                                len(FACTOR_COLUMNS)), FACTOR_COLUMNS,
-                                   MAX_FACTOR_ROWS, FACTOR_SHEET, deadline)
+                                   MAX_FACTOR_ROWS, FACTOR_SHEET, deadline,
+                                   required=len(REQUIRED_FACTOR_COLUMNS))
         return upload
     except ImportRejected:
         raise
@@ -436,31 +451,82 @@ def _pydantic_issue(row: int, column: str, error: dict, sheet: str) -> Issue:
                   if isinstance(v, (str, int, float))}, sheet)
 
 
+def _yes_no(value, column: str, row: int, issues: list[Issue]) -> bool | None:
+    """A checkbox cell: TRUE/FALSE, yes/no, 1/0, 是/否; None when empty."""
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text == "":
+        return None
+    if text in YES or text in NO:
+        return text in YES
+    issues.append(Issue(row, column, "not_yes_no", f"'{excerpt(text)}' is neither yes nor no",
+                        {"value": excerpt(text)}, FACTOR_SHEET))
+    return None
+
+
+def _factor_columns(number: int, cells: list, issues: list[Issue]) -> dict:
+    """One row of the SupplierFactors sheet as supplier-factor columns (products.specs)."""
+    values = dict(zip(FACTOR_COLUMNS, list(cells) + [None] * len(FACTOR_COLUMNS)))
+    data = {c: _text(values[c]) for c in ("code", "name", "unit", "water_region", "source")}
+    for column in FACTOR_NUMBER_COLUMNS:
+        value = _number(values[column], column, number, issues, FACTOR_SHEET)
+        data[column] = 0.0 if value is None else value
+    for column in FACTOR_OPTIONAL_NUMBERS:
+        data[column] = _number(values[column], column, number, issues, FACTOR_SHEET)
+    for column in DATA_QUALITY_COLUMNS.values():
+        rating = data[column]
+        if rating is not None and rating not in DATA_QUALITY_RATINGS:
+            issues.append(Issue(number, column, "rating_out_of_range", "a rating is 1, 2 or 3",
+                                {}, FACTOR_SHEET))
+        data[column] = None if rating is None else int(rating)
+    if data["biogenic_carbon_kg"] is not None and not data["biogenic_carbon_kg"] >= 0:
+        issues.append(Issue(number, "biogenic_carbon_kg", "negative", "must be zero or more",
+                            {}, FACTOR_SHEET))
+    if data["gsd"] is not None and not data["gsd"] >= 1:
+        issues.append(Issue(number, "gsd", "gsd_below_one", "a geometric standard deviation "
+                            "is 1 or more", {}, FACTOR_SHEET))
+    assessed = _yes_no(values["land_use_assessed"], "land_use_assessed", number, issues)
+    # Files without the column (or with it empty) stated land use when they wrote a value
+    # other than 0, as the migration of stored factors assumes too.
+    data["land_use_assessed"] = (data["co2e_land_use"] != 0) if assessed is None else assessed
+    data["water_region"] = data["water_region"] or "GLO"
+    return data
+
+
+def _spec_column(error: dict) -> str:
+    """The sheet column of a CustomFactor validation error."""
+    loc = [str(part) for part in error["loc"]]
+    if "data_quality" in loc and loc[-1] in DATA_QUALITY_COLUMNS:
+        return DATA_QUALITY_COLUMNS[loc[-1]]
+    return loc[-1] if loc and loc[-1] in FACTOR_COLUMNS else "code"
+
+
 def check_factors(rows: list[tuple[int, list]], *, catalogue: Catalogue,
                   existing: dict[str, dict], issues: list[Issue]) -> list[dict]:
-    """Supplier factors of the SupplierFactors sheet that the product does not have yet.
+    """Supplier factors (as stored columns) of the SupplierFactors sheet that the product does
+    not have yet.
 
     A code the product already has is fine with the same values (skipped) and a row error with
-    different ones; a dataset code or a code twice in the sheet is a row error.
+    different ones; a dataset code or a code twice in the sheet is a row error. `existing` maps
+    codes to their stored columns (products.specs.factor_columns).
     """
     new: dict[str, dict] = {}
     for number, cells in rows:
         before = len(issues)
-        values = dict(zip(FACTOR_COLUMNS, list(cells) + [None] * len(FACTOR_COLUMNS)))
-        data = {c: _text(values[c]) for c in FACTOR_COLUMNS if c not in FACTOR_NUMBER_COLUMNS}
-        for column in FACTOR_NUMBER_COLUMNS:
-            value = _number(values[column], column, number, issues, FACTOR_SHEET)
-            data[column] = 0.0 if value is None else value
-        data["water_region"] = data["water_region"] or "GLO"
+        data = _factor_columns(number, cells, issues)
         if len(issues) > before:
             continue
         try:
-            factor = CustomFactor.model_validate(data).model_dump()
+            checked = CustomFactor.model_validate(spec_factor(data)).model_dump()
         except ValidationError as exc:
             for error in exc.errors():
-                column = str(error["loc"][-1]) if error["loc"] else "code"
-                issues.append(_pydantic_issue(number, column, error, FACTOR_SHEET))
+                issues.append(_pydantic_issue(number, _spec_column(error), error, FACTOR_SHEET))
             continue
+        # The spec's cleaned values (stripped text) for the shared fields, the sheet's for the
+        # optional ones the spec leaves out when empty.
+        factor = {column: checked[column] if column in checked else data[column]
+                  for column in FACTOR_COLUMNS}
         code = factor["code"]
         problem = None
         if code in catalogue.factor_units:
@@ -531,6 +597,11 @@ def instruction_rows() -> list[tuple[str, str]]:
                             "unit, co2e_fossil, co2e_biogenic, co2e_land_use, water_m3, "
                             "water_region, source); imported with the lines. A .csv file holds "
                             "lines only. / 本产品线路使用的供应商因子；与线路一并导入。CSV 文件只含线路。"),
+        ("", "Optional SupplierFactors columns / 可选列: co2_biogenic_removal (kg CO2 taken up "
+             "per unit / 每单位生物碳移除), biogenic_carbon_kg (kg C contained / 生物碳含量), "
+             "land_use_assessed (yes/no; empty = yes when co2e_land_use is not 0 / 是否评估土地利用), "
+             "gsd (>= 1), dq_technological, dq_temporal, dq_geographical (1 good .. 3 poor; "
+             "empty = not rated / 数据质量评分)."),
         ("", "Numbers: a dot for decimals, no thousands separators (1.5, 1500, 1e3). / "
              "数字：用小数点，不加千位分隔符（1.5、1500、1e3）。"),
         ("", "The whole file is checked before anything is saved. / 全部行通过校验后才会保存。"),

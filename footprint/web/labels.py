@@ -17,6 +17,26 @@ KIND_LABELS = {"factor": _l("Factor (dataset or supplier)"), "emission": _l("Dir
                "water": _l("Water")}
 WATER_LABELS = {"withdrawal": _l("Withdrawal"), "discharge": _l("Discharge"),
                 "consumption": _l("Consumption")}
+END_OF_LIFE_LABELS = {
+    "cut-off": _l("Cut-off (recycled content)"),
+    "substitution": _l("Substitution (avoided burden)"),
+    "cff": _l("Circular Footprint Formula (EU PEF)"),
+}
+END_OF_LIFE_HELP = {
+    "cut-off": _l("Recycled material comes in burden-free and no credit is given for recycling "
+                  "at end of life (ISO 14067 default here)."),
+    "substitution": _l("Recycling and energy recovery at end of life earn a credit for the "
+                       "primary production they replace."),
+    "cff": _l("The EU Circular Footprint Formula shares burdens and credits of recycled "
+              "content and recycling between supplier and user."),
+}
+DATA_QUALITY_LABELS = {"technological": _l("Technological representativeness"),
+                       "temporal": _l("Temporal representativeness"),
+                       "geographical": _l("Geographical representativeness")}
+RATING_LABELS = {1: _l("1 – good"), 2: _l("2 – fair"), 3: _l("3 – poor")}
+# Data-quality flag codes (result lines[].data_quality.flags).
+FLAG_LABELS = {"outdated": _l("outdated"), "unconfirmed": _l("unconfirmed"),
+               "outside_geography": _l("outside the product's geography")}
 BASIS_LABELS = {"units": _l("By units"), "mass": _l("By mass"), "economic": _l("By economic value")}
 GAS_LABELS = {
     "CO2": "CO2", "CO2-land-use": _l("CO2 from land use"), "CH4-fossil": _l("CH4 fossil"),
@@ -89,6 +109,10 @@ TOTAL_LABELS = {
     "carbon.biogenic": _l("Biogenic (kg CO2e)"), "carbon.land_use": _l("Land use change (kg CO2e)"),
     "water.consumption_m3": _l("Water consumption (m³)"),
     "water.scarcity_m3_world_eq": _l("Water scarcity (m³ world-eq)"),
+    "carbon.emissions_excluding_credits": _l("Emissions excluding credits (kg CO2e)"),
+    "carbon.credits": _l("Credits (kg CO2e)"),
+    "carbon.biogenic_emissions": _l("Biogenic emissions (kg CO2e)"),
+    "carbon.biogenic_removals": _l("Biogenic removals (kg CO2e)"),
 }
 # How the result page names each method (footprint.lca.methods keys).
 METHOD_LABELS = {
@@ -164,6 +188,11 @@ ERROR_MESSAGES = {
                              "converted to %(unit)s: change that line first"),
     "unknown_site": _l("choose one of your organisation's sites"),
     "unknown_boundary": _l("unknown system boundary"),
+    "unknown_end_of_life_method": _l("unknown end-of-life method"),
+    "reference_year_out_of_range": _l("the reference year must be a year from %(low)s to "
+                                      "%(high)s"),
+    "gsd_below_one": _l("a geometric standard deviation is 1 or more"),
+    "rating_out_of_range": _l("a rating is 1, 2 or 3"),
     "lines_outside_boundary": _l("Lines in these stages are outside this boundary: "
                                  "%(stage_names)s"),
     "product_name_taken": _l("a product with this name exists: copy it as a new version or "
@@ -245,7 +274,9 @@ def context() -> dict:
             "role_labels": ROLE_LABELS, "category_labels": CATEGORY_LABELS,
             "scope_labels": SCOPE_LABELS, "confidence_labels": CONFIDENCE_LABELS,
             "gas_column_labels": GAS_COLUMN_LABELS,
-            "method_labels": METHOD_LABELS, "water_region_labels": WATER_REGION_LABELS}
+            "method_labels": METHOD_LABELS, "water_region_labels": WATER_REGION_LABELS,
+            "end_of_life_labels": END_OF_LIFE_LABELS, "flag_labels": FLAG_LABELS,
+            "data_quality_labels": DATA_QUALITY_LABELS}
 
 
 def label(table: dict, key):

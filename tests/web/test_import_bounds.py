@@ -126,7 +126,10 @@ def test_xlsx_export_carries_supplier_factors_into_another_product(client, appli
     sheet = load_workbook(io.BytesIO(exported))["SupplierFactors"]
     assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
         list(spreadsheet.FACTOR_COLUMNS),
-        ["acme-pcb", "PCB, supplier Acme", "piece", 3.2, 0, 0, 0.01, "CN-CQ", "supplier PCF"]]
+        ["acme-pcb", "PCB, supplier Acme", "piece", 3.2, 0, 0, 0.01, "CN-CQ", "supplier PCF",
+         # issue 9: no biogenic removal, carbon content not stated, land use not assessed,
+         # no GSD, not rated
+         0, None, False, None, None, None, None]]
     new_product(client, "Fan 2")
     assert post(client, exported, product_id=2, mode="append").status_code == 302
     assert lines(app, 2) == ["pcb"] and factors(app, 2) == [("acme-pcb", 3.2)]

@@ -13,8 +13,10 @@ from ...access import Action
 from ...accounts.models import Organisation, Site, User
 from ...accounts.roles import Role
 from ...assessments import operations
-from ...assessments.charts import bar_chart, top_contributors
+from ...assessments import summary
+from ...assessments.charts import bar_chart, interval_chart, top_contributors
 from ...assessments.models import Assessment
+from ...assessments.workbook import assessment_xlsx
 from ...certificates.report import study_report_pdf
 from ...errors import IntegrityBroken
 from ...lca import SpecError
@@ -22,7 +24,7 @@ from ...lca.dataset import load_factors
 from ...products.spreadsheet import safe_row
 from ...products.models import Product
 from ..access import load, role_required
-from ..downloads import attachment
+from ..downloads import XLSX, attachment
 from ..formatting import significant
 from ..labels import STAGE_LABELS, error_message
 from . import bp
@@ -56,14 +58,34 @@ def calculate(product_id: int):
     return redirect(url_for(".show", assessment_id=assessment.id))
 
 
+def _stage_label(stage: str) -> str:
+    return str(STAGE_LABELS.get(stage, stage))
+
+
+def _intervals(result: dict) -> list[dict]:
+    rows = summary.interval_rows(result, _stage_label)
+    for row in rows:
+        row["label"] = row["label"] or _("Total")
+    return rows
+
+
 def _charts(result: dict) -> dict:
-    stages = [(str(STAGE_LABELS[s]), v) for s, v in result["carbon"]["by_stage"].items()]
+    stages = [(_stage_label(s), v) for s, v in result["carbon"]["by_stage"].items()]
     top = [(l["name"], l["carbon"]) for l in top_contributors(result["lines"])]
+    intervals = _intervals(result)
     return {
         "stages": bar_chart(stages, unit="kg CO2e", title=_("Carbon footprint by stage"),
                             number=significant, max_lines=None),
         "top": bar_chart(top, unit="kg CO2e", title=_("Top contributors"), number=significant),
+        "uncertainty": interval_chart(
+            [(row["label"], row) for row in intervals], unit="kg CO2e", number=significant,
+            title=_("Uncertainty range (Monte Carlo): 95 % and 90 % intervals"))
+        if intervals else None,
     }
+
+
+def _what_if_choices(assessment: Assessment) -> dict:
+    return operations.what_if_choices(assessment, load_factors())
 
 
 @bp.get("/assessments/<int:assessment_id>")
@@ -72,9 +94,39 @@ def show(assessment_id: int):
     assessment = _load_checked(assessment_id)
     product = db.session().get(Product, assessment.product_id)
     previous = operations.previous_of(db.session(), assessment)
+    result = assessment.result
     return render_template("assessments/show.html", assessment=assessment, product=product,
-                           result=assessment.result, charts=_charts(assessment.result),
+                           result=result, charts=_charts(result),
+                           figures=summary.totals(result), intervals=_intervals(result),
+                           flags=summary.flags_by_line(result), rating_text=summary.rating_text,
+                           what_if_choices=_what_if_choices(assessment),
                            author=db.session().get(User, assessment.user_id), previous=previous)
+
+
+@bp.get("/assessments/<int:assessment_id>/what-if")
+@role_required(Role.APPLICANT)
+def what_if(assessment_id: int):
+    """One factor swapped for another, computed now and stored nowhere (a GET: it changes
+    nothing)."""
+    assessment = _load_checked(assessment_id)
+    replace, by = request.args.get("replace", ""), request.args.get("by", "")
+    choices = _what_if_choices(assessment)
+    outcome = None
+    if replace and by:
+        try:
+            outcome = operations.what_if(assessment, replace=replace, by=by,
+                                         factors=load_factors(),
+                                         bw_dir=Path(current_app.config["BRIGHTWAY2_DIR"]))
+        except operations.NotSwappable:
+            flash(_("Choose a factor the assessment uses and a replacement of the same unit."),
+                  "error")
+        except SpecError as exc:
+            for problem in exc.errors:
+                flash(error_message(problem), "error")
+    return render_template("assessments/what_if.html", assessment=assessment,
+                           result=assessment.result, choices=choices, replace=replace, by=by,
+                           outcome=outcome, factors=load_factors()), (
+        400 if (replace or by) and outcome is None else 200)
 
 
 @bp.get("/assessments/<int:assessment_id>.json")
@@ -93,20 +145,39 @@ def export_csv(assessment_id: int):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     # every cell through safe_row: a supplier-factor code or a line name may start with "="
+    # The first twelve columns are those of the export before issue 9, in the same order.
     writer.writerow(["stage", "name", "kind", "reference", "amount", "unit", "kg_co2e_total",
                      "kg_co2e_fossil", "kg_co2e_biogenic", "kg_co2e_land_use",
-                     "water_consumption_m3", "water_scarcity_m3_world_eq"])
-    for line in result["lines"]:
-        detail = line["carbon_detail"]
+                     "water_consumption_m3", "water_scarcity_m3_world_eq", "credit", "primary",
+                     "has_water_data", "has_land_use_data", "dq_technological", "dq_temporal",
+                     "dq_geographical", "dq_rating", "flags"])
+    flags = summary.flags_by_line(result)
+    for position, line in enumerate(result["lines"]):
+        detail, quality = line["carbon_detail"], line.get("data_quality") or {}
         writer.writerow(safe_row([line["stage"], line["name"], line["kind"], line["reference"],
                                   line["amount"], line["unit"], line["carbon"], detail["fossil"],
                                   detail["biogenic"], detail["land_use"], line["water"],
-                                  line["water_scarcity_m3_world_eq"]]))
+                                  line["water_scarcity_m3_world_eq"], line.get("credit"),
+                                  line.get("primary"), line.get("has_water_data"),
+                                  line.get("has_land_use_data"), quality.get("technological"),
+                                  quality.get("temporal"), quality.get("geographical"),
+                                  quality.get("rating"),
+                                  " ".join(flags.get(line.get("index", position), []))]))
     carbon, water = result["carbon"], result["water"]
+    # Land use without data is "not assessed", not 0 (ISO 14067 reporting).
+    land_use = carbon["land_use"] if summary.land_use_assessed(result) else "not assessed"
     writer.writerow(safe_row(["total", "", "", "", "", "", carbon["total"], carbon["fossil"],
-                              carbon["biogenic"], carbon["land_use"], water["consumption_m3"],
+                              carbon["biogenic"], land_use, water["consumption_m3"],
                               water["scarcity_m3_world_eq"]]))
     return attachment(buffer.getvalue(), "text/csv", f"assessment-{assessment.id}.csv")
+
+
+@bp.get("/assessments/<int:assessment_id>.xlsx")
+@role_required(Role.APPLICANT)
+def export_xlsx(assessment_id: int):
+    assessment = _load_checked(assessment_id)
+    return attachment(assessment_xlsx(assessment.result), XLSX,
+                      f"assessment-{assessment.id}.xlsx")
 
 
 @bp.get("/assessments/<int:assessment_id>/report.pdf")

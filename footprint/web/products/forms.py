@@ -1,16 +1,19 @@
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from pydantic import ValidationError as PydanticError
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
 
 from ...lca.dataset import catalogue
 from ...lca.spec import FORMULA_STARTS, STAGES, Line as SpecLine, LineProblem, check_line
 from ...lca.units import is_known
+from ...products.models import DATA_QUALITY_RATINGS
+from ...products.operations import REFERENCE_YEARS
 from ..fields import NumberField
-from ..labels import (BASIS_LABELS, BOUNDARY_LABELS, GAS_LABELS, KIND_LABELS, STAGE_LABELS,
-                      WATER_LABELS, WATER_REGION_LABELS, error_message, number_message,
-                      pydantic_message)
+from ..labels import (BASIS_LABELS, BOUNDARY_LABELS, END_OF_LIFE_HELP, END_OF_LIFE_LABELS,
+                      GAS_LABELS, KIND_LABELS, RATING_LABELS, STAGE_LABELS, WATER_LABELS,
+                      WATER_REGION_LABELS, error_message, number_message, pydantic_message)
 
 
 def default_functional_unit() -> str:
@@ -31,11 +34,32 @@ class ProductForm(FlaskForm):
     boundary = SelectField(_l("System boundary"),
                            choices=[(k, v) for k, v in BOUNDARY_LABELS.items()])
     site_id = SelectField(_l("Factory site"), coerce=int, validators=[InputRequired()],
-                          description=_l("Its grid region sets the water-scarcity region"))
+                          description=_l("Its grid region sets the water-scarcity region and "
+                                         "the geography factor rows are rated against"))
+    end_of_life_method = SelectField(_l("End-of-life and recycling method"), default="cut-off",
+                                     choices=[(k, v) for k, v in END_OF_LIFE_LABELS.items()])
+    reference_year = IntegerField(
+        _l("Reference year"), validators=[Optional(), NumberRange(*REFERENCE_YEARS)],
+        description=_l("The year the product data represent; empty = the year of each "
+                       "assessment. Factor rows are rated against it."))
 
     def __init__(self, *args, sites=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.site_id.choices = [(0, "—")] + [(s.id, s.name) for s in sites]
+        # One short help text per method, so the choice is made knowingly.
+        self.end_of_life_method.description = " ".join(
+            f"{END_OF_LIFE_LABELS[key]}: {END_OF_LIFE_HELP[key]}" for key in END_OF_LIFE_LABELS)
+
+
+def _rating(value):
+    """A select's value as a rating: "" (not rated) is None."""
+    return int(value) if value not in (None, "", "None") else None
+
+
+def rating_field(label):
+    return SelectField(label, coerce=_rating, default=None, validators=[Optional()],
+                       choices=[(None, _l("not rated"))]
+                       + [(r, RATING_LABELS[r]) for r in DATA_QUALITY_RATINGS])
 
 
 class SupplierFactorForm(FlaskForm):
@@ -47,14 +71,32 @@ class SupplierFactorForm(FlaskForm):
                               validators=[InputRequired()])
     co2e_biogenic = NumberField(_l("kg CO2e biogenic per unit"), default=0.0,
                                 validators=[InputRequired()])
+    co2_biogenic_removal = NumberField(
+        _l("kg CO2 biogenic removal per unit"), default=0.0, sign="non_negative",
+        validators=[Optional()],
+        description=_l("CO2 taken up from air by the biomass in the product (counted negative)"))
+    biogenic_carbon_kg = NumberField(
+        _l("kg biogenic carbon contained per unit"), default=None, sign="non_negative",
+        validators=[Optional()],
+        description=_l("Carbon (C, not CO2) in wood, paper, board, cotton ...: reported as "
+                       "content, never added to the footprint; empty = not stated"))
     co2e_land_use = NumberField(_l("kg CO2e land use per unit"), default=0.0,
                                 validators=[InputRequired()])
+    land_use_assessed = BooleanField(
+        _l("The supplier assessed land-use change (the value above is stated, 0 included)"))
     water_m3 = NumberField(_l("m³ water consumed per unit"), default=0.0, sign="non_negative",
                            validators=[InputRequired()])
     water_region = SelectField(_l("Where the supplier consumes that water"), default="GLO",
                                description=_l("Sets the AWARE water-scarcity factor"))
     source = StringField(_l("Source"), validators=[DataRequired(), Length(max=300)],
                          description=_l("e.g. supplier PCF 2025, verified by ..."))
+    dq_technological = rating_field(_l("Technological representativeness"))
+    dq_temporal = rating_field(_l("Temporal representativeness"))
+    dq_geographical = rating_field(_l("Geographical representativeness"))
+    gsd = NumberField(_l("Geometric standard deviation (GSD)"), sign="positive",
+                      validators=[Optional()],
+                      description=_l("The supplier's own uncertainty range, 1 or more; empty = "
+                                     "estimated from the data-quality ratings"))
 
     def __init__(self, *args, taken_codes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +112,10 @@ class SupplierFactorForm(FlaskForm):
             raise ValidationError(_l("this code is a dataset factor; choose another"))
         if code in self._taken:
             raise ValidationError(_l("this product already has a factor with this code"))
+
+    def validate_gsd(self, field):
+        if field.data is not None and field.data < 1:
+            raise ValidationError(_l("a geometric standard deviation is 1 or more"))
 
     def validate_unit(self, field):
         if not is_known(field.data or ""):

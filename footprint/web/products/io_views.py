@@ -9,7 +9,7 @@ from ...products import operations, spreadsheet
 from ...accounts.roles import Role
 from ...access import Action
 from ...products.models import Product
-from ...products.specs import spec_line
+from ...products.specs import factor_columns, spec_line
 from ..access import load, role_required
 from ..downloads import XLSX, attachment
 from ..labels import ERROR_MESSAGES
@@ -44,6 +44,7 @@ ISSUE_MESSAGES = {
     "too_large_unpacked": _l("the workbook unpacks to more than %(mb)s MB"),
     "amount_and_annual": _l("give either amount or annual_amount, not both"),
     "allocation_without_annual": _l("allocation columns are filled but annual_amount is empty"),
+    "not_yes_no": _l("'%(value)s' is neither yes nor no"),
 }
 
 
@@ -93,7 +94,7 @@ def export_lines(product_id: int, fmt: str):
     if fmt == "csv":  # lines only: the import page says so
         return attachment(spreadsheet.export_csv(lines), "text/csv", filename)
     used = {line["factor"] for line in lines if "factor" in line}
-    factors = [operations.factor_data(f) for f in operations.factors_of(db.session(), product.id)
+    factors = [factor_columns(f) for f in operations.factors_of(db.session(), product.id)
                if f.code in used]
     return attachment(spreadsheet.export_xlsx(lines, instructions=spreadsheet.instruction_rows(),
                                               supplier_factors=factors), XLSX, filename)
@@ -116,7 +117,7 @@ def import_lines(product_id: int):
         else:
             try:
                 content = spreadsheet.read_upload(upload.filename, upload.read())
-                own = {f.code: operations.factor_data(f)
+                own = {f.code: factor_columns(f)
                        for f in operations.factors_of(db.session(), product.id)}
                 lines, factors = spreadsheet.check_upload(
                     content, boundary=product.boundary, catalogue=catalogue(),

@@ -15,7 +15,7 @@ from ...lca.dataset import load_grid_regions
 from ...lca.spec import BOUNDARY_STAGES, STAGES
 from ...products import operations
 from ...products.models import Line, Product, SupplierFactor
-from ...products.specs import FACTOR_FIELDS, spec_line
+from ...products.specs import FACTOR_COLUMNS, spec_line
 from ..access import load, load_child, role_required
 from ..fields import posted_lock_version
 from ..labels import error_message, pydantic_message, show_on_form
@@ -228,7 +228,7 @@ def _factor_view(product: Product, factor: SupplierFactor | None):
         try:
             operations.save_factor(
                 db.session(), current_user, product,
-                {key: getattr(form, key).data for key in FACTOR_FIELDS}, factor=factor,
+                {key: getattr(form, key).data for key in FACTOR_COLUMNS}, factor=factor,
                 lock_version=posted_lock_version(factor.lock_version) if factor else None)
         except ChangedMeanwhile as error:
             lock_version = _refused_as_stale(error, SupplierFactor, factor.id)

@@ -254,8 +254,11 @@ def test_build_spec_is_the_product_its_factors_and_its_lines(db_session, user, p
     products.save_line(db_session, user, product, LINE)
     assert products.build_spec(db_session, product) == {
         "product": {"name": "Fan", "functional_unit": "1 piece", "boundary": "cradle-to-gate",
-                    "water_region": "CN-CQ"},
-        "factors": [FACTOR],
+                    "water_region": "CN-CQ", "end_of_life_method": "cut-off",
+                    "reference_year": None, "geography": "Chongqing"},  # the site's grid region
+        # the supplier's biogenic and land-use parts as stated (none), no gsd nor ratings given
+        "factors": [{**FACTOR, "co2_biogenic_removal": 0.0, "biogenic_carbon_kg": None,
+                     "land_use_assessed": False}],
         "lines": [LINE]}
 
 
@@ -548,7 +551,10 @@ def test_compare_reports_totals_stages_and_lines_largest_change_first():
     assert diff["totals"]["carbon.total"] == {"before": 10.0, "after": 12.0, "delta": 2.0,
                                               "relative": 0.2}  # 2 / 10
     assert diff["totals"]["water.scarcity_m3_world_eq"]["delta"] == 0.0
-    assert set(diff["totals"]) == {"carbon.total", "carbon.fossil", "carbon.biogenic",
+    # results stored before issue 9 get their credits and emissions excluding credits
+    # worked out from their lines (assessments/summary.py)
+    assert set(diff["totals"]) == {"carbon.total", "carbon.emissions_excluding_credits",
+                                   "carbon.credits", "carbon.fossil", "carbon.biogenic",
                                    "carbon.land_use", "water.consumption_m3",
                                    "water.scarcity_m3_world_eq"}
     assert diff["by_stage"] == {

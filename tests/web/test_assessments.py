@@ -57,7 +57,9 @@ def test_the_form_builds_the_spec_the_cli_reads(client, applicant, app, bw_dir, 
         stored = db.session().get(Assessment, 1).spec
     assert stored == {
         "product": {"name": "Desk fan", "functional_unit": "1 piece",
-                    "boundary": "cradle-to-gate", "water_region": "CN-CQ"},
+                    "boundary": "cradle-to-gate", "water_region": "CN-CQ",
+                    "end_of_life_method": "cut-off", "reference_year": None,
+                    "geography": "Chongqing"},  # the site's grid region CN-CQ
         "factors": [],
         "lines": [
             {"stage": "materials", "name": "housing", "unit": "kg", "factor": "steel-bof",

@@ -14,6 +14,7 @@ from ..canonical import sha256_hex
 from ..access import Action, can
 from ..errors import IntegrityBroken, NotAllowed
 from ..lca import SpecError, assess, get_assessor, parse_spec
+from ..lca.whatif import what_if as what_if_of_spec
 from ..products.models import Product
 from ..products.operations import build_spec, products_of
 from . import summary
@@ -300,38 +301,13 @@ def what_if_choices(assessment: Assessment, factors: dict) -> dict[str, list]:
     return choices
 
 
-class NotSwappable(ValueError):
-    """A what-if names a factor the assessment does not use, or a replacement of another
-    unit."""
-
-
-def swapped_spec(spec: dict, replace: str, by: str, factors: dict) -> dict:
-    """The spec with every line on factor `replace` using dataset factor `by` instead."""
-    custom = {f["code"]: f for f in spec.get("factors", [])}
-    unit = custom[replace]["unit"] if replace in custom else getattr(factors.get(replace),
-                                                                     "unit", None)
-    if by not in factors or unit is None or factors[by].unit != unit or not any(
-            l.get("factor") == replace for l in spec.get("lines", [])):
-        raise NotSwappable(f"cannot swap '{replace}' for '{by}'")
-    return {**spec, "lines": [{**l, "factor": by} if l.get("factor") == replace else l
-                              for l in spec["lines"]]}
-
-
-def what_if(assessment: Assessment, *, replace: str, by: str, factors: dict,
-            bw_dir: Path) -> dict:
-    """The assessment's total and lines again with one factor swapped for another: before,
-    after and the change, computed by the engine and stored nowhere. Raises NotSwappable or
-    SpecError."""
-    spec = swapped_spec(assessment.spec, replace, by, factors)
-    after = assess(parse_spec(spec), bw_dir).to_dict()
-    before = assessment.result
-    changed = [{"index": index, "name": old["name"], "stage": old["stage"],
-                **_change(old["carbon"], new["carbon"])}
-               for index, (old, new, line) in enumerate(zip(before["lines"], after["lines"],
-                                                            assessment.spec["lines"]))
-               if line.get("factor") == replace]
-    return {"replace": replace, "by": by,
-            "total": _change(before["carbon"]["total"], after["carbon"]["total"]),
-            "by_stage": {s: _change(before["carbon"]["by_stage"].get(s), v)
-                         for s, v in after["carbon"]["by_stage"].items()},
-            "lines": changed}
+def what_if(assessment: Assessment, *, replace: str, by: str, bw_dir: Path) -> dict:
+    """The assessment's spec assessed now as it is and with factor `replace` swapped for `by`
+    (footprint.lca.whatif): totals, stages and the changed lines, stored nowhere. Raises
+    SwapError or SpecError."""
+    change = what_if_of_spec(parse_spec(assessment.spec), {replace: by}, bw_dir)
+    stages = {line["index"]: line["stage"] for line in assessment.result["lines"]}
+    return {"replace": replace, "by": by, "total": change["total"],
+            "by_stage": change["by_stage"],
+            "lines": [{**line, "index": line["line"], "stage": stages.get(line["line"])}
+                      for line in change["lines"]]}

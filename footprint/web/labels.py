@@ -134,6 +134,14 @@ PROBLEM_MESSAGES = {
     "unknown_factor": _l("unknown factor code '%(reference)s'; search the factor library"),
     "credit_outside_end_of_life": _l("'%(reference)s' is a credit (negative emissions); use it "
                                      "only at end of life"),
+    "credit_under_cut_off": _l("'%(reference)s' is a credit, and the product's end-of-life "
+                               "method is cut-off, which gives no credit for recycling or "
+                               "energy recovery: remove the line or choose substitution or CFF "
+                               "on the product"),
+    "recycled_content_and_credit": _l(
+        "the line '%(recycled_line_name)s' takes recycled %(material)s in at the "
+        "cut-off value and this line claims a credit for recycling it: the recycling would be "
+        "counted twice; remove the credit or enter the material at its primary value"),
     "unknown_gas": _l("unknown gas '%(reference)s'"),
     "unknown_water_kind": _l("unknown water kind '%(reference)s'"),
     "unknown_unit": _l("unknown unit '%(unit)s'"),

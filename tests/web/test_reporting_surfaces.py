@@ -7,6 +7,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from sqlmodel import select
 
 from footprint import db
 from footprint.assessments.charts import interval_chart
@@ -251,3 +252,21 @@ def test_the_interval_chart_escapes_labels_and_draws_the_bands():
                          unit="kg", title="<t>")
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "&lt;t&gt;" in svg
     assert svg.count("<rect") == 2 and "<circle" in svg and "1.000 – 5.000" in svg
+
+
+def test_what_if_swaps_one_factor_through_the_engine_and_stores_nothing(app, client, applicant):
+    spec = {**SPEC, "product": {**SPEC["product"], "end_of_life_method": "substitution"}}
+    assessment_id = store(app, new_result(), spec)
+    page = client.get(f"/assessments/{assessment_id}/what-if?replace=steel-bof&by=steel-eaf")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    total = html[html.index('id="what-if-total"'):].split("</tr>")[0]
+    # 2.5 kg = 0.0025 t: steel-bof 1990 kg CO2e/t -> 4.975, steel-eaf 3030 -> 7.575;
+    # the other lines are unchanged, so the total moves by 0.0025 x (3030 - 1990) = 2.6
+    assert '<td class="num">2.600</td>' in total, total
+    assert "&lt;b&gt;housing&lt;/b&gt;" in html  # the changed line, escaped
+    with app.app_context():
+        assert len(db.session().exec(select(Assessment)).all()) == 1
+    refused = client.get(
+        f"/assessments/{assessment_id}/what-if?replace=steel-bof&by=elec-cn-lca-2024")
+    assert refused.status_code == 400  # kg against kWh: the units do not match

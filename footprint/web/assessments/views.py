@@ -21,6 +21,7 @@ from ...certificates.report import study_report_pdf
 from ...errors import IntegrityBroken
 from ...lca import SpecError
 from ...lca.dataset import load_factors
+from ...lca.whatif import SwapError
 from ...products.spreadsheet import safe_row
 from ...products.models import Product
 from ..access import load, role_required
@@ -115,9 +116,8 @@ def what_if(assessment_id: int):
     if replace and by:
         try:
             outcome = operations.what_if(assessment, replace=replace, by=by,
-                                         factors=load_factors(),
                                          bw_dir=Path(current_app.config["BRIGHTWAY2_DIR"]))
-        except operations.NotSwappable:
+        except SwapError:
             flash(_("Choose a factor the assessment uses and a replacement of the same unit."),
                   "error")
         except SpecError as exc:

@@ -10,14 +10,14 @@ from flask_login import current_user
 
 from ... import db
 from ...access import Action
-from ...accounts.models import Organisation, Site, User
+from ...accounts.models import User
 from ...accounts.roles import Role
 from ...assessments import operations
 from ...assessments import summary
 from ...assessments.charts import bar_chart, interval_chart, top_contributors
 from ...assessments.models import Assessment
 from ...assessments.workbook import assessment_xlsx
-from ...certificates.report import study_report_pdf
+from ...certificates.report import assessment_report_pdf
 from ...errors import IntegrityBroken
 from ...lca import SpecError
 from ...lca.dataset import load_factors
@@ -186,24 +186,7 @@ def report(assessment_id: int):
     """The CFP study report: for the applicant's organisation and for certifiers who may view
     the assessment (it is part of an application submitted to them); 404 for anyone else."""
     assessment = _load_checked(assessment_id)
-    session = db.session()
-    product = session.get(Product, assessment.product_id)
-    site = session.get(Site, product.site_id) if product.site_id else None
-    organisation = session.get(Organisation, assessment.organisation_id)
-    pdf = study_report_pdf(
-        assessment={"id": assessment.id, "created": assessment.created_dt.date().isoformat(),
-                    "spec": assessment.spec, "result": assessment.result,
-                    "dataset_version": assessment.dataset_version,
-                    "content_hash": assessment.content_hash},
-        product={"name": product.name, "model": product.model,
-                 "functional_unit": assessment.result["product"].get(
-                     "functional_unit", product.functional_unit),
-                 "reference_flow": product.reference_flow,
-                 "boundary": assessment.result["product"].get("boundary", product.boundary)},
-        organisation=organisation.name if organisation else "",
-        site={"name": site.name, "address": site.address, "grid_region": site.grid_region}
-        if site else None,
-        factors=load_factors(), generated=date.today())
+    pdf = assessment_report_pdf(db.session(), assessment, generated=date.today())
     # The file name is ours (the assessment's number), never the product's name.
     return attachment(pdf, "application/pdf", f"cfp-report-assessment-{assessment.id}.pdf")
 

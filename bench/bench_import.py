@@ -26,6 +26,7 @@ check_rows) and prints one JSON line. It is also the command to time with an out
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import resource
@@ -74,8 +75,11 @@ def read_child(path: str, tree: str) -> None:
     try:
         if new_api:
             upload = spreadsheet.read_upload("f.xlsx", data)
+            # trees from issue 9 on also take the product's end-of-life method
+            method = ({"end_of_life_method": "cut-off"} if "end_of_life_method" in
+                      inspect.signature(spreadsheet.check_upload).parameters else {})
             lines, _ = spreadsheet.check_upload(upload, boundary="cradle-to-gate",
-                                                catalogue=cat, existing_factors={})
+                                                catalogue=cat, existing_factors={}, **method)
         else:
             rows = spreadsheet.read_rows("f.xlsx", data)
             lines = spreadsheet.check_rows(rows, boundary="cradle-to-gate", catalogue=cat,

@@ -411,7 +411,7 @@ def _check_custom_factors(spec, catalogue, problems) -> dict[str, str]:
 
 def check_line(line: Line, boundary: str, catalogue: Catalogue,
                custom_units: dict[str, str] | None = None, *,
-               end_of_life_method: str = "cut-off") -> tuple[str, str, float]:
+               end_of_life_method: str) -> tuple[str, str, float]:
     """Check one line against the catalogue; return (kind, reference, amount in flow units).
 
     Raises LineProblem naming the field at fault, so forms can show it beside that field.

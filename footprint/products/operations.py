@@ -122,6 +122,14 @@ def _checked_product_data(session: Session, organisation_id: int, data: dict,
             raise InputError("lines in these stages are outside this boundary: "
                              + ", ".join(outside), code="lines_outside_boundary",
                              location=Location(field="boundary"), stages=outside)
+    if product is not None and fields["end_of_life_method"] == "cut-off":
+        credits = [l.name for l in lines_of(session, product.id)
+                   if l.kind == "factor" and l.reference in catalogue().credit_factors]
+        if credits:
+            raise InputError("cut-off gives no credit for recycling or energy recovery, and "
+                             "these lines claim one: " + ", ".join(credits),
+                             code="credit_lines_under_cut_off",
+                             location=Location(field="end_of_life_method"), lines=credits)
     renamed = product is None or fields["name"] != product.name
     if renamed and session.exec(select(Product.id).where(
             Product.organisation_id == organisation_id,
@@ -253,7 +261,8 @@ def check_line_data(session: Session, product: Product, data: dict,
     the field (or pydantic's ValidationError)."""
     if custom_units is None:
         custom_units = _custom_units(session, product)
-    check_line(SpecLine.model_validate(data), product.boundary, catalogue(), custom_units)
+    check_line(SpecLine.model_validate(data), product.boundary, catalogue(), custom_units,
+               end_of_life_method=product.end_of_life_method)
 
 
 def _custom_units(session: Session, product: Product) -> dict[str, str]:

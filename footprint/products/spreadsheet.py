@@ -415,8 +415,8 @@ PYDANTIC_COLUMNS = {"basis": "allocation_basis", "factor": "reference", "emissio
                     "water": "reference"}
 
 
-def check_rows(rows: list[tuple[int, list]], *, boundary: str, catalogue: Catalogue,
-               custom_units: dict[str, str]) -> list[dict]:
+def check_rows(rows: list[tuple[int, list]], *, boundary: str, end_of_life_method: str,
+               catalogue: Catalogue, custom_units: dict[str, str]) -> list[dict]:
     """ProductSpec lines for all rows, or ImportRejected listing every bad cell."""
     issues: list[Issue] = []
     lines = []
@@ -425,7 +425,8 @@ def check_rows(rows: list[tuple[int, list]], *, boundary: str, catalogue: Catalo
         if line is None:
             continue
         try:
-            check_line(SpecLine.model_validate(line), boundary, catalogue, custom_units)
+            check_line(SpecLine.model_validate(line), boundary, catalogue, custom_units,
+                       end_of_life_method=end_of_life_method)
         except ValidationError as exc:
             for error in exc.errors():
                 name = str(error["loc"][-1]) if error["loc"] else "amount"
@@ -555,7 +556,8 @@ def check_factors(rows: list[tuple[int, list]], *, catalogue: Catalogue,
     return list(new.values())
 
 
-def check_upload(upload: Upload, *, boundary: str, catalogue: Catalogue,
+def check_upload(upload: Upload, *, boundary: str, end_of_life_method: str,
+                 catalogue: Catalogue,
                  existing_factors: dict[str, dict]) -> tuple[list[dict], list[dict]]:
     """(lines, new supplier factors) of a whole file, or ImportRejected listing every problem of
     both sheets: lines may use the file's own factors, and nothing is stored unless all is valid."""
@@ -565,7 +567,8 @@ def check_upload(upload: Upload, *, boundary: str, catalogue: Catalogue,
     units = {code: f["unit"] for code, f in existing_factors.items()}
     units.update({f["code"]: f["unit"] for f in factors})
     try:
-        lines = check_rows(upload.lines, boundary=boundary, catalogue=catalogue,
+        lines = check_rows(upload.lines, boundary=boundary,
+                           end_of_life_method=end_of_life_method, catalogue=catalogue,
                            custom_units=units)
     except ImportRejected as rejected:
         raise ImportRejected(issues + rejected.issues) from None

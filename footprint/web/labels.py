@@ -203,6 +203,9 @@ ERROR_MESSAGES = {
     "rating_out_of_range": _l("a rating is 1, 2 or 3"),
     "lines_outside_boundary": _l("Lines in these stages are outside this boundary: "
                                  "%(stage_names)s"),
+    "credit_lines_under_cut_off": _l("Cut-off gives no credit for recycling or energy "
+                                     "recovery, and these lines claim one: %(line_names)s. "
+                                     "Remove them first, or keep substitution or CFF."),
     "product_name_taken": _l("a product with this name exists: copy it as a new version or "
                              "choose another name"),
     "changed_meanwhile": _l("Someone else changed this meanwhile. Their version is shown "
@@ -247,6 +250,8 @@ def error_message(error) -> str:
     params = dict(error.params)
     if "stages" in params:
         params["stage_names"] = ", ".join(str(STAGE_LABELS.get(s, s)) for s in params["stages"])
+    if "lines" in params:
+        params["line_names"] = ", ".join(f"'{name}'" for name in params["lines"])
     return str(template) % params
 
 

@@ -401,8 +401,10 @@ def test_the_form_check_of_one_line_knows_the_method():
 
     credit = Line.model_validate(AL_CREDIT)
     with pytest.raises(LineProblem) as info:
-        check_line(credit, "cradle-to-grave", RECYCLING)  # the default method is cut-off
+        check_line(credit, "cradle-to-grave", RECYCLING, end_of_life_method="cut-off")
     assert info.value.code == "credit_under_cut_off"
+    with pytest.raises(TypeError):  # every caller says which method: no silent cut-off
+        check_line(credit, "cradle-to-grave", RECYCLING)
     assert check_line(credit, "cradle-to-grave", RECYCLING,
                       end_of_life_method="substitution")[2] == pytest.approx(0.002)
 

@@ -164,8 +164,8 @@ def test_factor_sheet_rows_are_checked(client, applicant, app):
         from footprint.lca.dataset import catalogue
         with app.app_context():
             spreadsheet.check_upload(spreadsheet.read_upload("f.xlsx", buffer.getvalue()),
-                                     boundary="cradle-to-gate", catalogue=catalogue(),
-                                     existing_factors={})
+                                     boundary="cradle-to-gate", end_of_life_method="cut-off",
+                                     catalogue=catalogue(), existing_factors={})
     assert [(i.sheet, i.row, i.column, i.code) for i in info.value.issues] == [
         ("SupplierFactors", 2, "code", "formula_like_code"),
         ("SupplierFactors", 3, "co2e_fossil", "ambiguous_number"),

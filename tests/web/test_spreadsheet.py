@@ -31,8 +31,8 @@ def workbook(*rows) -> bytes:
 
 def check(filename, data, boundary="cradle-to-gate"):
     rows = spreadsheet.read_rows(filename, data)
-    return spreadsheet.check_rows(rows, boundary=boundary, catalogue=catalogue(),
-                                  custom_units={})
+    return spreadsheet.check_rows(rows, boundary=boundary, end_of_life_method="cut-off",
+                                  catalogue=catalogue(), custom_units={})
 
 
 def issues(filename, data):

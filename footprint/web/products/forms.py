@@ -147,9 +147,11 @@ class LineForm(FlaskForm):
     units_per_year = NumberField(_l("Functional units of this product per year"),
                                  sign="positive", validators=[Optional()])
 
-    def __init__(self, *args, boundary="cradle-to-gate", custom_units=None, **kwargs):
+    def __init__(self, *args, boundary="cradle-to-gate", end_of_life_method="cut-off",
+                 custom_units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._boundary = boundary
+        self._end_of_life_method = end_of_life_method
         self._custom_units = custom_units or {}
 
     def load(self, data: dict) -> None:
@@ -199,7 +201,7 @@ class LineForm(FlaskForm):
             return False
         try:
             check_line(SpecLine.model_validate(self.spec_line()), self._boundary, catalogue(),
-                       self._custom_units)
+                       self._custom_units, end_of_life_method=self._end_of_life_method)
         except PydanticError as exc:
             fallback = self.plant_quantity if self.allocated.data else self.amount
             for error in exc.errors():

@@ -120,7 +120,8 @@ def import_lines(product_id: int):
                 own = {f.code: factor_columns(f)
                        for f in operations.factors_of(db.session(), product.id)}
                 lines, factors = spreadsheet.check_upload(
-                    content, boundary=product.boundary, catalogue=catalogue(),
+                    content, boundary=product.boundary,
+                    end_of_life_method=product.end_of_life_method, catalogue=catalogue(),
                     existing_factors=own)
             except spreadsheet.ImportRejected as rejected:
                 problems += issue_texts(rejected.issues)

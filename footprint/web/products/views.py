@@ -149,7 +149,8 @@ def delete(product_id: int):
 
 def _line_form(product: Product, line: Line | None = None) -> LineForm:
     custom = {f.code: f.unit for f in operations.factors_of(db.session(), product.id)}
-    form = LineForm(boundary=product.boundary, custom_units=custom)
+    form = LineForm(boundary=product.boundary, end_of_life_method=product.end_of_life_method,
+                    custom_units=custom)
     if line is not None and request.method == "GET":
         form.load(spec_line(line))
     if request.method == "GET" and line is None and request.args.get("stage") in STAGES:

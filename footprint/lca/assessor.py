@@ -8,7 +8,7 @@ handful of array products, the same numbers as a bw2calc LCA of its foreground o
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ import numpy as np
 from ..timeutil import utcnow
 from . import dataset, flows, methods, project, quality, uncertainty, unit_scores
 from .reporting import line_reporting
-from .results import AssessmentResult, LineResult
+from .results import AssessmentResult, LineReporting, LineResult
 from .spec import BOUNDARY_STAGES, Catalogue, ProductSpec, ResolvedLine, resolve
 
 # Below this a line's score is round-off of the reference LCA's solve: reported as zero.
@@ -70,8 +70,10 @@ class Assessor:
         # Where each result of a line is in its row of scores, found once.
         self._carbon_columns = [(key.split(".")[1], column) for column, key in enumerate(keys)
                                 if key.startswith("carbon.")]
+        self._total_column = dict(self._carbon_columns)["total"]
         self._water_column = keys.index(methods.WATER_CONSUMPTION.key)
         self._scarcity_column = keys.index(methods.WATER_SCARCITY.key)
+        self._row_facts: dict[tuple, LineFacts] = {}
 
     def assess(self, spec: ProductSpec, *, iterations: int = uncertainty.DEFAULT_ITERATIONS,
                seed: int = uncertainty.SEED) -> AssessmentResult:
@@ -121,17 +123,35 @@ class Assessor:
     def result(self, spec: ProductSpec, lines: list[ResolvedLine], per_line: np.ndarray, *,
                iterations: int = uncertainty.DEFAULT_ITERATIONS,
                seed: int = uncertainty.SEED) -> AssessmentResult:
-        results = [self._line_result(line, scores)
-                   for line, scores in zip(lines, per_line.tolist())]
+        reference_year = spec.product.reference_year or utcnow().year
+        of_spec: dict[tuple, LineFacts] = {}
+        facts = [self._facts(line, spec, reference_year, of_spec) for line in lines]
+        carbon = per_line[:, self._total_column].tolist()
         stages = BOUNDARY_STAGES[spec.product.boundary]
-        qualities, summary, uncertain = self._quality_and_uncertainty(
-            spec, lines, [r.carbon["total"] for r in results], stages, iterations, seed)
+        qualities = [fact.quality for fact in facts]
+        summary = quality.summary(qualities, carbon, [line.name for line in lines])
+        uncertain = None
+        if iterations > 0:
+            factors = [fact.factor if line.kind in SHARED_DRAWS
+                       else uncertainty.measured_factor(line.index, fact.factor.sigma)
+                       for line, fact in zip(lines, facts)]
+            uncertain = uncertainty.analyse(lines, carbon, factors, stages, iterations, seed)
+        water, scarcity = (per_line[:, self._water_column].tolist(),
+                           per_line[:, self._scarcity_column].tolist())
+        carbon_parts = [(name, per_line[:, column].tolist())
+                        for name, column in self._carbon_columns]
         return AssessmentResult(
             product=spec.product.model_dump(),
             stages=stages,
-            lines=tuple(replace(result, reporting=line_reporting(line, spec, self.factors),
-                                data_quality=q.to_dict())
-                        for result, line, q in zip(results, lines, qualities)),
+            lines=tuple(
+                LineResult(index=line.index, name=line.name, stage=line.stage, kind=line.kind,
+                           reference=line.reference, amount=line.amount, unit=line.unit,
+                           carbon={name: values[i] for name, values in carbon_parts},
+                           water_consumption_m3=water[i], water_scarcity_m3_world_eq=scarcity[i],
+                           reporting=(fact.reporting if fact.reusable
+                                      else line_reporting(line, spec, self.factors)),
+                           data_quality=fact.quality_dict)
+                for i, (line, fact) in enumerate(zip(lines, facts))),
             dataset_version=self.dataset_version,
             methods={m.key: m.name for m in methods.ALL},
             water_region=spec.product.water_region,
@@ -140,27 +160,45 @@ class Assessor:
             uncertainty=uncertain,
         )
 
-    def _quality_and_uncertainty(self, spec, lines, carbon, stages, iterations, seed):
-        reference_year = spec.product.reference_year or utcnow().year
-        qualities = [quality.rate_line(line, spec, self.factors, reference_year)
-                     for line in lines]
-        summary = quality.summary(qualities, carbon, [line.name for line in lines])
-        if iterations <= 0:
-            return qualities, summary, None
-        line_factors = [uncertainty.line_factor(line, q, spec, self.factors)
-                        for line, q in zip(lines, qualities)]
-        return qualities, summary, uncertainty.analyse(lines, carbon, line_factors, stages,
-                                                       iterations, seed)
+    def _facts(self, line: ResolvedLine, spec: ProductSpec, reference_year: int,
+               of_spec: dict) -> "LineFacts":
+        """What a line's reporting, quality and uncertainty take from what it refers to. A
+        background row's facts depend only on the row, the stage and the product's year and
+        geography: found once per Assessor, as a batch meets the same rows again and again;
+        the other kinds' once per spec."""
+        if line.kind == "factor":
+            key, known = (line.reference, line.stage, reference_year,
+                          spec.product.geography), self._row_facts
+        else:
+            key, known = (line.kind, line.reference, line.stage), of_spec
+        facts = known.get(key)
+        if facts is None:
+            rated = quality.rate_line(line, spec, self.factors, reference_year)
+            reporting = line_reporting(line, spec, self.factors)
+            facts = LineFacts(rated, rated.to_dict(),
+                              uncertainty.line_factor(line, rated, spec, self.factors),
+                              reporting, reusable=reporting.biogenic_carbon_kg is None)
+            if len(known) >= MAX_ROW_FACTS:
+                known.clear()
+            known[key] = facts
+        return facts
 
-    def _line_result(self, line: ResolvedLine, scores: list[float]) -> LineResult:
-        """`scores`: the line's row of `line_scores`, in the order of methods.ALL."""
-        return LineResult(
-            index=line.index, name=line.name, stage=line.stage, kind=line.kind,
-            reference=line.reference, amount=line.amount, unit=line.unit,
-            carbon={name: scores[column] for name, column in self._carbon_columns},
-            water_consumption_m3=scores[self._water_column],
-            water_scarcity_m3_world_eq=scores[self._scarcity_column],
-        )
+
+# Lines whose factor takes one draw wherever it is used; the others (direct emissions, water)
+# are measurements of their own.
+SHARED_DRAWS = ("factor", "custom_factor")
+# Rows x stages x years x places an Assessor remembers facts of, before starting afresh.
+MAX_ROW_FACTS = 500_000
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    quality: quality.LineQuality
+    quality_dict: dict  # shared by the lines on one row: read, never changed
+    factor: uncertainty.FactorUncertainty
+    reporting: LineReporting
+    # False when the reporting holds a carbon content, which scales with each line's amount
+    reusable: bool
 
 
 def _codes_and_ids(database: str):

@@ -42,6 +42,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
 
 RATING_KEYS = ("technological", "temporal", "geographical")
 NOT_RATED = {"technological": 2, "temporal": 2, "geographical": 2}
@@ -111,6 +114,7 @@ class LineQuality:
                 "flags": list(self.flags)}
 
 
+@lru_cache(maxsize=4096)  # pure; a batch asks the same few thousand
 def row_year(text: str) -> int | None:
     """The year of a factor row ("2022", or the last year of "2019-2021"), None if unreadable."""
     years = re.findall(r"(?:19|20)\d\d", text or "")
@@ -123,6 +127,7 @@ def temporal_rating(age_years: int | None) -> int:
     return 1 if age_years <= 3 else 2 if age_years <= 6 else 3
 
 
+@lru_cache(maxsize=4096)  # pure; a batch asks the same few thousand
 def is_outdated(category: str, year: int | None, reference_year: int) -> bool:
     validity = VALIDITY_YEARS.get(category, DEFAULT_VALIDITY_YEARS)
     return year is not None and reference_year - year > validity
@@ -144,6 +149,7 @@ def parents(name: str) -> list[str]:
     return chain
 
 
+@lru_cache(maxsize=4096)  # pure; a batch asks the same few thousand
 def geographical_rating(row_geography: str, product_geography: str | None) -> tuple[int, bool]:
     """(rating, outside the product's geography)."""
     row, site = place(row_geography), place(product_geography)
@@ -159,6 +165,7 @@ def geographical_rating(row_geography: str, product_geography: str | None) -> tu
     return 3, True
 
 
+@lru_cache(maxsize=4096)  # pure; a batch asks the same few thousand
 def technological_rating(category: str, scope: str, stage: str) -> int:
     scope = scope.lower()
     shortfalls = 0
@@ -213,10 +220,10 @@ def rate_line(line, spec, factors: dict, reference_year: int) -> LineQuality:
     return rate_measured_line()
 
 
-def weights(carbon: list[float]) -> list[float]:
+def weights(carbon) -> np.ndarray:
     """|carbon| of each line; by count when every line is 0 (as water.coverage does)."""
-    absolute = [abs(value) for value in carbon]
-    return absolute if sum(absolute) > 0 else [1.0] * len(carbon)
+    absolute = np.abs(np.asarray(carbon, dtype=float))
+    return absolute if absolute.sum() > 0 else np.ones(len(absolute))
 
 
 def summary(qualities: list[LineQuality], carbon: list[float], names: list[str]) -> dict:
@@ -224,14 +231,12 @@ def summary(qualities: list[LineQuality], carbon: list[float], names: list[str])
     if not qualities:
         return {**{key: None for key in (*RATING_KEYS, "total", "primary_share")}, "flags": []}
     weight = weights(carbon)
-    whole = sum(weight)
-
-    def mean(values) -> float:
-        return sum(w * v for w, v in zip(weight, values)) / whole
-
-    block = {key: mean(getattr(q, key) for q in qualities) for key in RATING_KEYS}
-    block["total"] = mean(q.rating for q in qualities)
-    block["primary_share"] = mean(1.0 if q.primary else 0.0 for q in qualities)
+    ratings = np.array([(q.technological, q.temporal, q.geographical, q.primary)
+                        for q in qualities], dtype=float)
+    means = (weight @ ratings) / weight.sum()
+    block = {key: float(means[j]) for j, key in enumerate(RATING_KEYS)}
+    block["total"] = float(means[:3].sum() / 3)
+    block["primary_share"] = float(means[3])
     block["flags"] = [{"line": index, "name": names[index], "code": code}
                       for index, quality in enumerate(qualities) for code in quality.flags]
     return block

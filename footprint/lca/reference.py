@@ -26,8 +26,9 @@ class Foreground:
     line_ids: list[int]
 
 
-def reference_assess(assessor, spec: ProductSpec) -> AssessmentResult:
-    """What `assessor.assess(spec)` gives, computed by a bw2calc LCA of the product."""
+def reference_assess(assessor, spec: ProductSpec, **options) -> AssessmentResult:
+    """What `assessor.assess(spec, **options)` gives, computed by a bw2calc LCA of the
+    product (options: iterations, seed of the Monte Carlo)."""
     import bw2data
 
     lines = resolve(spec, assessor.catalogue)
@@ -39,7 +40,7 @@ def reference_assess(assessor, spec: ProductSpec) -> AssessmentResult:
         len(lines), len(methods.ALL))
     # The solve leaves round-off of ~1e-17 where a line has no such flow: report it as zero.
     per_line[np.abs(per_line) <= 1e-12] = 0.0
-    return assessor.result(spec, lines, per_line)
+    return assessor.result(spec, lines, per_line, **options)
 
 
 def build_foreground(assessor, spec: ProductSpec, lines: list[ResolvedLine]) -> Foreground:

@@ -19,7 +19,9 @@ class LineReporting:
     content_part: str | None = None  # "product" | "packaging": where that carbon is reported
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, and a batch builds
+# a hundred thousand of these; nothing changes a LineResult after the Assessor made it.
+@dataclass(slots=True)
 class LineResult:
     index: int
     name: str

@@ -246,9 +246,13 @@ class Catalogue:
     # datasets/recycling.csv: recycled-content rows and recycling-credit rows -> their material.
     recycled_content: dict[str, str] = field(default_factory=dict)
     credit_materials: dict[str, str] = field(default_factory=dict)
+    # check_line's verdicts on lines that passed, by what decides them (stage, reference, unit,
+    # boundary, method): a batch of products repeats the same few thousand, and checking one
+    # again costs more than the arithmetic of the line.
+    passed_lines: dict = field(default_factory=dict, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: cheaper to make, and a batch makes a hundred thousand
 class ResolvedLine:
     index: int
     stage: str
@@ -418,6 +422,25 @@ def check_line(line: Line, boundary: str, catalogue: Catalogue,
     `end_of_life_method` is the product's (a credit line is refused under cut-off).
     """
     custom_units = custom_units or {}
+    key = (line.stage, line.factor, line.emission, line.water, line.unit, boundary,
+           end_of_life_method)
+    passed = None if line.factor in custom_units else catalogue.passed_lines.get(key)
+    if passed is None:
+        passed = _check_line(line, boundary, catalogue, custom_units, end_of_life_method)
+        if line.factor not in custom_units:
+            if len(catalogue.passed_lines) >= MAX_PASSED_LINES:
+                catalogue.passed_lines.clear()
+            catalogue.passed_lines[key] = passed
+    kind, reference, sign, factor = passed
+    return kind, reference, sign * line.amount_per_unit() * factor
+
+
+MAX_PASSED_LINES = 200_000
+
+
+def _check_line(line: Line, boundary: str, catalogue: Catalogue, custom_units: dict[str, str],
+                end_of_life_method: str) -> tuple[str, str, float, float]:
+    """check_line without the amount: (kind, reference, sign, unit conversion factor)."""
     if line.stage not in STAGES:
         raise LineProblem("stage", "unknown_stage",
                           f"unknown stage '{line.stage}' (stages: {', '.join(STAGES)})",
@@ -469,7 +492,7 @@ def check_line(line: Line, boundary: str, catalogue: Catalogue,
     except UnitError as exc:
         raise LineProblem("unit", exc.code, exc.message, unit=line.unit,
                           target=target_unit) from None
-    return kind, reference, sign * line.amount_per_unit() * factor
+    return kind, reference, sign, factor
 
 
 def recycling_double_counts(lines: list[ResolvedLine], catalogue: Catalogue) -> list[InputError]:

@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -128,19 +129,30 @@ def pedigree_scores(quality, reliability: int, *, rated_by_user: bool = False) -
         temporal = TEMPORAL_PEDIGREE[quality.temporal]
     else:
         temporal = temporal_pedigree(quality.age_years)
+    return _pedigree(reliability, temporal, quality.geographical, quality.technological)
+
+
+def _pedigree(reliability: int, temporal: int, geographical: int, technological: int) -> dict:
     return {"reliability": reliability, "completeness": 1, "temporal": temporal,
-            "geographical": GEOGRAPHICAL_PEDIGREE[quality.geographical],
-            "technological": TECHNOLOGICAL_PEDIGREE[quality.technological]}
+            "geographical": GEOGRAPHICAL_PEDIGREE[geographical],
+            "technological": TECHNOLOGICAL_PEDIGREE[technological]}
+
+
+@lru_cache(maxsize=4096)  # a handful of combinations; a batch of products asks them again
+def _row_sigma(basic_variance: float, reliability: int, age_years: int | None,
+               geographical: int, technological: int, gsd: float | None) -> float:
+    return sigma(basic_variance, _pedigree(reliability, temporal_pedigree(age_years),
+                                           geographical, technological), gsd)
 
 
 def line_factor(line, quality, spec, factors: dict) -> FactorUncertainty:
     """The factor whose multiplier scales this resolved line, with its sigma."""
     if line.kind == "factor":
         row = factors[line.reference]
-        scores = pedigree_scores(quality, RELIABILITY.get(row.confidence, 4))
-        return FactorUncertainty(f"factor:{line.reference}", sigma(
-            BASIC_VARIANCE.get(row.category, DEFAULT_BASIC_VARIANCE), scores,
-            getattr(row, "gsd", None)))
+        return FactorUncertainty(f"factor:{line.reference}", _row_sigma(
+            BASIC_VARIANCE.get(row.category, DEFAULT_BASIC_VARIANCE),
+            RELIABILITY.get(row.confidence, 4), quality.age_years, quality.geographical,
+            quality.technological, getattr(row, "gsd", None)))
     if line.kind == "custom_factor":
         custom = next(f for f in spec.factors if f.code == line.reference)
         scores = pedigree_scores(quality, MEASURED_RELIABILITY, rated_by_user=True)
@@ -151,8 +163,13 @@ def line_factor(line, quality, spec, factors: dict) -> FactorUncertainty:
             OTHER_GAS_BASIC_VARIANCE
     else:
         basic = WATER_BASIC_VARIANCE
-    return FactorUncertainty(f"line:{line.index}",
-                             sigma(basic, pedigree_scores(quality, MEASURED_RELIABILITY)))
+    return measured_factor(line.index, sigma(basic, pedigree_scores(quality,
+                                                                    MEASURED_RELIABILITY)))
+
+
+def measured_factor(line_index: int, sigma_: float) -> FactorUncertainty:
+    """A direct emission or water line: a measurement of its own, drawn alone."""
+    return FactorUncertainty(f"line:{line_index}", sigma_)
 
 
 def factor_index(line_factors: list[FactorUncertainty]) -> tuple[list[str], np.ndarray, np.ndarray]:

@@ -24,6 +24,7 @@ FINISHED_STATES = (JobState.DONE, JobState.FAILED)
 class JobKind(StrEnum):
     REASSESS = "reassess"  # assess every active product of the organisation again
     REPORT_PDFS = "report_pdfs"  # the CFP study report PDFs of a product or organisation
+    UNCERTAINTY = "uncertainty"  # a longer Monte Carlo of one stored assessment
 
 
 class Job(SQLModel, table=True):

@@ -18,7 +18,7 @@ from ..accounts.models import MAX_KEY
 from ..accounts.roles import Role
 from ..assessments.models import Assessment
 from ..audit.operations import record
-from ..errors import NotAllowed
+from ..errors import InputError, Location, NotAllowed
 from ..products.models import Product
 from ..timeutil import utcnow
 from .errors import NothingToDo
@@ -49,12 +49,23 @@ def report_assessment_ids(session: Session, organisation_id: int,
                              .where(Product.archived_dt.is_(None)).order_by(latest.c.id)))
 
 
-def submit_job(session: Session, actor, *, kind: JobKind, product_id: int | None = None) -> Job:
+# The Monte Carlo runs a user may ask of an assessment (the Calculate runs 1,000), and the
+# chunks one is done in (the progress bar moves once a chunk).
+MONTE_CARLO_ITERATIONS = (1_000, 10_000, 100_000)
+MONTE_CARLO_CHUNKS = 10
+
+
+def submit_job(session: Session, actor, *, kind: JobKind, product_id: int | None = None,
+               assessment_id: int | None = None, iterations: int | None = None) -> Job:
     """A new queued job of the actor's organisation, its work list fixed now. The caller commits,
     then enqueues it (footprint.jobs.tasks.enqueue): a worker must find the committed row."""
     if actor.role != Role.APPLICANT:
         raise NotAllowed("only an organisation's applicants submit its jobs", code="wrong_role")
     organisation_id = actor.organisation_id
+    if kind == JobKind.UNCERTAINTY:
+        params = _monte_carlo_params(session, organisation_id, assessment_id, iterations)
+        return _queue(session, actor, kind, params,
+                      [f"chunk:{n}" for n in range(params["chunks"])])
     if kind == JobKind.REASSESS:
         params = {"product_ids": active_product_ids(session, organisation_id)}
         work = params["product_ids"]
@@ -71,7 +82,28 @@ def submit_job(session: Session, actor, *, kind: JobKind, product_id: int | None
         raise ValueError(f"unknown job kind {kind!r}")
     if not work:
         raise NothingToDo("there is nothing for this job to do", kind=str(kind))
-    job = Job(organisation_id=organisation_id, user_id=actor.id, kind=kind, params=params,
+    return _queue(session, actor, kind, params, work)
+
+
+def _monte_carlo_params(session: Session, organisation_id: int, assessment_id: int | None,
+                        iterations: int | None) -> dict:
+    from ..lca.uncertainty import SEED
+
+    assessment = (session.get(Assessment, assessment_id)
+                  if assessment_id is not None and 0 < assessment_id <= MAX_KEY else None)
+    if assessment is None or assessment.organisation_id != organisation_id:
+        raise NotAllowed("the assessment is not the organisation's", code="other_organisation")
+    if iterations not in MONTE_CARLO_ITERATIONS:
+        raise InputError(f"iterations must be one of "
+                         f"{', '.join(map(str, MONTE_CARLO_ITERATIONS))}",
+                         code="monte_carlo_iterations", location=Location(field="iterations"),
+                         allowed=", ".join(f"{n:,}" for n in MONTE_CARLO_ITERATIONS))
+    return {"assessment_id": assessment.id, "iterations": iterations, "seed": SEED,
+            "chunks": MONTE_CARLO_CHUNKS}
+
+
+def _queue(session: Session, actor, kind: JobKind, params: dict, work: list) -> Job:
+    job = Job(organisation_id=actor.organisation_id, user_id=actor.id, kind=kind, params=params,
               state=JobState.QUEUED, progress_total=len(work))
     session.add(job)
     session.flush()
@@ -143,6 +175,16 @@ def finish_job(session: Session, job: Job, result: dict) -> bool:
 
 def fail_job(session: Session, job: Job, error: str) -> bool:
     return _finish(session, job, JobState.FAILED, result=None, error=error)
+
+
+def monte_carlo_runs(session: Session, assessment: Assessment, limit: int = 20) -> list[Job]:
+    """The Monte Carlo jobs asked of this assessment, newest first (they are few: the
+    organisation's latest jobs of that kind are read and filtered on their parameters, which
+    are JSON)."""
+    jobs = session.exec(select(Job).where(
+        Job.organisation_id == assessment.organisation_id, Job.kind == JobKind.UNCERTAINTY)
+        .order_by(Job.id.desc()).limit(200))
+    return [job for job in jobs if job.params.get("assessment_id") == assessment.id][:limit]
 
 
 def jobs_of(session: Session, organisation_id: int, page: int = 1) -> list[Job]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from ..assessments.models import Assessment
 from ..assessments.operations import is_intact, reassess_products
 from ..certificates.report import assessment_report_pdf
 from . import operations
+from .errors import MonteCarloRefused
 from .models import Job, JobKind
 
 
@@ -93,13 +95,51 @@ def _report_pdfs(session: Session, job: Job, *, jobs_dir: Path, **_) -> dict:
     return _summary(session, job)
 
 
+def _monte_carlo(session: Session, job: Job, *, bw_dir: Path, **_) -> dict:
+    """The Monte Carlo of a stored assessment with more iterations, chunk by chunk. A run again
+    after a lost worker draws the same numbers (one seed), stores only the chunks not stored yet
+    and writes the result once (finish_job)."""
+    from ..lca import get_assessor, parse_spec
+
+    params = job.params
+    assessment = session.get(Assessment, params["assessment_id"])
+    if assessment is None or assessment.organisation_id != job.organisation_id:
+        raise MonteCarloRefused("the assessment is gone")
+    if not is_intact(assessment):
+        raise MonteCarloRefused("the stored assessment does not match its content hash")
+    assessor = get_assessor(bw_dir)
+    if assessment.dataset_version != assessor.dataset_version:
+        raise MonteCarloRefused(
+            f"the assessment used dataset {assessment.dataset_version} and the platform now has "
+            f"{assessor.dataset_version}: calculate the product again and run the Monte Carlo "
+            f"of the new assessment")
+    spec = parse_spec(assessment.spec)
+    # Data quality is rated against the year the assessment was made in, unless the spec says.
+    year = spec.product.reference_year or assessment.created_dt.year
+    spec = spec.model_copy(update={"product": spec.product.model_copy(
+        update={"reference_year": year})})
+    done = operations.done_keys(session, job.id)
+
+    def on_chunk(number: int, iterations_done: int) -> None:
+        key = f"chunk:{number}"
+        if key not in done:
+            _store_item(session, job, key, ok=True, detail={"iterations": iterations_done})
+
+    started = time.perf_counter()
+    block = assessor.monte_carlo(spec, iterations=params["iterations"], seed=params["seed"],
+                                 chunks=params["chunks"], on_chunk=on_chunk)
+    return {**block, "assessment_id": assessment.id, "reference_year": year,
+            "seconds": round(time.perf_counter() - started, 3)}
+
+
 def _summary(session: Session, job: Job) -> dict:
     items = operations.items_of(session, job.id)
     return {"succeeded": sum(item.ok for item in items),
             "failed": [item.detail for item in items if not item.ok]}
 
 
-RUNNERS = {JobKind.REASSESS: _reassess, JobKind.REPORT_PDFS: _report_pdfs}
+RUNNERS = {JobKind.REASSESS: _reassess, JobKind.REPORT_PDFS: _report_pdfs,
+           JobKind.UNCERTAINTY: _monte_carlo}
 
 
 class JobLost(RuntimeError):

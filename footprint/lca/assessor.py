@@ -132,10 +132,8 @@ class Assessor:
         summary = quality.summary(qualities, carbon, [line.name for line in lines])
         uncertain = None
         if iterations > 0:
-            factors = [fact.factor if line.kind in SHARED_DRAWS
-                       else uncertainty.measured_factor(line.index, fact.factor.sigma)
-                       for line, fact in zip(lines, facts)]
-            uncertain = uncertainty.analyse(lines, carbon, factors, stages, iterations, seed)
+            uncertain = uncertainty.analyse(lines, carbon, _draws(lines, facts), stages,
+                                            iterations, seed)
         water, scarcity = (per_line[:, self._water_column].tolist(),
                            per_line[:, self._scarcity_column].tolist())
         carbon_parts = [(name, per_line[:, column].tolist())
@@ -159,6 +157,19 @@ class Assessor:
             data_quality=summary,
             uncertainty=uncertain,
         )
+
+    def monte_carlo(self, spec: ProductSpec, *, iterations: int,
+                    seed: int = uncertainty.SEED, chunks: int = 1, on_chunk=None) -> dict:
+        """The `uncertainty` block of assess(spec), alone: a longer run (more iterations) of an
+        assessment as a job, in chunks (see uncertainty.analyse)."""
+        lines = resolve(spec, self.catalogue)
+        carbon = self.line_scores(spec, lines)[:, self._total_column].tolist()
+        reference_year = spec.product.reference_year or utcnow().year
+        of_spec: dict[tuple, LineFacts] = {}
+        facts = [self._facts(line, spec, reference_year, of_spec) for line in lines]
+        return uncertainty.analyse(lines, carbon, _draws(lines, facts),
+                                   BOUNDARY_STAGES[spec.product.boundary], iterations, seed,
+                                   chunks=chunks, on_chunk=on_chunk)
 
     def _facts(self, line: ResolvedLine, spec: ProductSpec, reference_year: int,
                of_spec: dict) -> "LineFacts":
@@ -187,6 +198,14 @@ class Assessor:
 # Lines whose factor takes one draw wherever it is used; the others (direct emissions, water)
 # are measurements of their own.
 SHARED_DRAWS = ("factor", "custom_factor")
+def _draws(lines: list[ResolvedLine], facts: list["LineFacts"]) -> list:
+    """The factor whose draw scales each line: shared by the lines on one factor, a draw of its
+    own for each measured line."""
+    return [fact.factor if line.kind in SHARED_DRAWS
+            else uncertainty.measured_factor(line.index, fact.factor.sigma)
+            for line, fact in zip(lines, facts)]
+
+
 # Rows x stages x years x places an Assessor remembers facts of, before starting afresh.
 MAX_ROW_FACTS = 500_000
 

@@ -189,8 +189,22 @@ def factor_index(line_factors: list[FactorUncertainty]) -> tuple[list[str], np.n
 
 def draw_multipliers(sigmas: np.ndarray, iterations: int, seed: int = SEED) -> np.ndarray:
     """iterations x factors lognormal multipliers with median 1, reproducible for a seed."""
+    return next(multiplier_chunks(sigmas, [iterations], seed))
+
+
+def multiplier_chunks(sigmas: np.ndarray, sizes: list[int], seed: int = SEED):
+    """draw_multipliers in chunks of the given sizes, one after the other from one generator:
+    together they are the rows of draw_multipliers(sigmas, sum(sizes), seed), in order (numpy's
+    Generator fills an array from its stream row by row), without holding them all at once."""
     generator = np.random.Generator(np.random.PCG64(seed))
-    return np.exp(generator.standard_normal((iterations, len(sigmas))) * sigmas)
+    for size in sizes:
+        yield np.exp(generator.standard_normal((size, len(sigmas))) * sigmas)
+
+
+def chunk_sizes(iterations: int, chunks: int) -> list[int]:
+    """`iterations` split into `chunks` nearly equal parts (none empty)."""
+    chunks = max(1, min(chunks, iterations))
+    return [len(part) for part in np.array_split(np.arange(iterations), chunks)]
 
 
 def line_samples(multipliers: np.ndarray, line_index: np.ndarray,
@@ -237,12 +251,22 @@ def sensitivity(line_carbon: np.ndarray, line_index: np.ndarray, sigmas: np.ndar
 
 def analyse(lines, line_carbon: list[float], line_factors: list[FactorUncertainty],
             stages: tuple[str, ...], iterations: int = DEFAULT_ITERATIONS,
-            seed: int = SEED) -> dict:
-    """The `uncertainty` block of the results for resolved `lines` with their carbon."""
+            seed: int = SEED, *, chunks: int = 1, on_chunk=None) -> dict:
+    """The `uncertainty` block of the results for resolved `lines` with their carbon.
+
+    In `chunks` (a long run as a job: on_chunk(chunk number, iterations done) after each), with
+    the same draws as one chunk."""
     _, sigmas, index = factor_index(line_factors)
     carbon = np.asarray(line_carbon, dtype=float)
-    multipliers = draw_multipliers(sigmas, iterations, seed)
-    by_stage = stage_samples(multipliers, index, carbon, [line.stage for line in lines], stages)
+    line_stages = [line.stage for line in lines]
+    parts, done = [], 0
+    sizes = chunk_sizes(iterations, chunks)
+    for number, multipliers in enumerate(multiplier_chunks(sigmas, sizes, seed)):
+        parts.append(stage_samples(multipliers, index, carbon, line_stages, stages))
+        done += len(multipliers)
+        if on_chunk is not None:
+            on_chunk(number, done)
+    by_stage = parts[0] if len(parts) == 1 else np.vstack(parts)
     return {
         "method": METHOD, "iterations": iterations, "seed": seed,
         "total": percentiles(by_stage.sum(axis=1)),

@@ -237,6 +237,7 @@ ERROR_MESSAGES = {
                                      "%(latest)s: give it a higher number"),
     "integrity_broken": _l("This assessment's stored content no longer matches its content "
                            "hash; it cannot be shown or exported."),
+    "monte_carlo_iterations": _l("Choose the number of iterations: %(allowed)s."),
     "job_nothing_to_do": _l("There is nothing for this job to do: no active product, or no "
                             "stored assessment."),
 }

@@ -16,6 +16,8 @@ from ...assessments import operations
 from ...assessments import summary
 from ...assessments.charts import bar_chart, interval_chart, top_contributors
 from ...assessments.models import Assessment
+from ...jobs import operations as jobs
+from ...jobs.models import JobState
 from ...assessments.workbook import assessment_xlsx
 from ...certificates.report import assessment_report_pdf
 from ...errors import IntegrityBroken
@@ -101,7 +103,22 @@ def show(assessment_id: int):
                            figures=summary.totals(result), intervals=_intervals(result),
                            flags=summary.flags_by_line(result), rating_text=summary.rating_text,
                            what_if_choices=_what_if_choices(assessment),
-                           author=db.session().get(User, assessment.user_id), previous=previous)
+                           author=db.session().get(User, assessment.user_id), previous=previous,
+                           **_monte_carlo(assessment))
+
+
+def _monte_carlo(assessment: Assessment) -> dict:
+    """The longer Monte Carlo runs of the assessment (jobs), with their ranges when done."""
+    runs = []
+    for job in jobs.monte_carlo_runs(db.session(), assessment):
+        intervals = []
+        if job.state == JobState.DONE and job.result:
+            intervals = _intervals({"uncertainty": job.result, "carbon": assessment.result["carbon"]})
+        runs.append({"job": job, "intervals": intervals})
+    return {"monte_carlo_runs": runs,
+            "monte_carlo_iterations": jobs.MONTE_CARLO_ITERATIONS,
+            "can_run_monte_carlo": (current_user.role == Role.APPLICANT
+                                    and current_user.organisation_id == assessment.organisation_id)}
 
 
 @bp.get("/assessments/<int:assessment_id>/what-if")

@@ -13,7 +13,7 @@ from flask_login import current_user
 from ... import db
 from ...accounts.roles import Role
 from ...jobs import operations
-from ...jobs.errors import NothingToDo
+from ...errors import InputError
 from ...jobs.models import FINISHED_STATES, Job, JobKind
 from ...jobs.runner import report_path
 from ...jobs.tasks import enqueue
@@ -22,11 +22,11 @@ from ..labels import error_message
 from . import bp
 
 
-def _submit(kind: JobKind, product_id: int | None = None):
+def _submit(kind: JobKind, **what):
     session = db.session()
     try:
-        job = operations.submit_job(session, current_user, kind=kind, product_id=product_id)
-    except NothingToDo as error:
+        job = operations.submit_job(session, current_user, kind=kind, **what)
+    except InputError as error:  # nothing to do, or a bad parameter (named in the message)
         session.rollback()
         flash(error_message(error), "error")
         return redirect(request.referrer or url_for("products.index"))
@@ -52,7 +52,18 @@ def report_pdfs():
         from ...products.models import Product
 
         load(Product, product_id)  # another organisation's product: 404
-    return _submit(JobKind.REPORT_PDFS, product_id)
+    return _submit(JobKind.REPORT_PDFS, product_id=product_id)
+
+
+@bp.post("/monte-carlo")
+@role_required(Role.APPLICANT)
+def monte_carlo():
+    """A longer Monte Carlo of one of the organisation's assessments."""
+    from ...assessments.models import Assessment
+
+    assessment = load(Assessment, request.form.get("assessment_id", type=int) or 0)
+    iterations = request.form.get("iterations", type=int)
+    return _submit(JobKind.UNCERTAINTY, assessment_id=assessment.id, iterations=iterations)
 
 
 @bp.get("/")

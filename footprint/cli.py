@@ -191,7 +191,8 @@ def format_table(result) -> str:
         out.append(f"{stage:<18}{value:14.4f}{water['by_stage'][stage]:14.6f}")
     out += ["", f"{'line':<32}{'stage':<18}{'kg CO2e':>14}{'m3 water':>14}"]
     for line in data["lines"]:
-        out.append(f"{line['name'][:31]:<32}{line['stage']:<18}{line['carbon']:14.4f}"
+        name = line["name"] if not line.get("cff") else f"{line['name']} ({line['cff']['term']})"
+        out.append(f"{name[:31]:<32}{line['stage']:<18}{line['carbon']:14.4f}"
                    f"{line['water']:14.6f}")
     out += ["", f"dataset {data['dataset_version']}"]
     return "\n".join(out)

@@ -19,7 +19,8 @@ LINE_COLUMNS = ("index", "stage", "name", "kind", "reference", "amount", "unit",
                 "kg_co2e_total", "share_of_total", "kg_co2e_fossil", "kg_co2e_biogenic",
                 "kg_co2e_land_use", "credit", "water_consumption_m3",
                 "water_scarcity_m3_world_eq", "has_water_data", "has_land_use_data", "primary",
-                "dq_technological", "dq_temporal", "dq_geographical", "dq_rating", "flags")
+                "dq_technological", "dq_temporal", "dq_geographical", "dq_rating", "flags",
+                "cff_term")
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list],
@@ -79,7 +80,8 @@ def _line_rows(result: dict) -> list[list]:
             line.get("credit"), line.get("water"), line.get("water_scarcity_m3_world_eq"),
             line.get("has_water_data"), line.get("has_land_use_data"), line.get("primary"),
             quality.get("technological"), quality.get("temporal"), quality.get("geographical"),
-            quality.get("rating"), ", ".join(flags.get(index, []))])
+            quality.get("rating"), ", ".join(flags.get(index, [])),
+            (line.get("cff") or {}).get("term")])
     return rows
 
 

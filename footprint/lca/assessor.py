@@ -148,7 +148,7 @@ class Assessor:
                            water_consumption_m3=water[i], water_scarcity_m3_world_eq=scarcity[i],
                            reporting=(fact.reporting if fact.reusable
                                       else line_reporting(line, spec, self.factors)),
-                           data_quality=fact.quality_dict)
+                           data_quality=fact.quality_dict, cff=line.cff)
                 for i, (line, fact) in enumerate(zip(lines, facts))),
             dataset_version=self.dataset_version,
             methods={m.key: m.name for m in methods.ALL},
@@ -178,8 +178,8 @@ class Assessor:
         geography: found once per Assessor, as a batch meets the same rows again and again;
         the other kinds' once per spec."""
         if line.kind == "factor":
-            key, known = (line.reference, line.stage, reference_year,
-                          spec.product.geography), self._row_facts
+            key, known = (line.reference, line.stage, line.cff and line.cff["term"],
+                          reference_year, spec.product.geography), self._row_facts
         else:
             key, known = (line.kind, line.reference, line.stage), of_spec
         facts = known.get(key)

@@ -44,8 +44,9 @@ def _content_part(line: ResolvedLine, material: bool) -> str | None:
 
 def _row_line(line: ResolvedLine, factor: Factor) -> LineReporting:
     carbon = factor.biogenic_carbon_kg
+    credit = factor.is_credit or (line.cff is not None and line.cff["term"] == "recycling_credit")
     return LineReporting(
-        credit=factor.is_credit, has_water_data=factor.has_water_data,
+        credit=credit, has_water_data=factor.has_water_data,
         has_land_use_data=factor.land_use_assessed, primary=False,
         biogenic_carbon_kg=None if carbon is None else carbon * line.flow_amount,
         content_part=_content_part(line, factor.category == "material"),

@@ -35,9 +35,10 @@ class LineResult:
     water_scarcity_m3_world_eq: float
     reporting: LineReporting = LineReporting()
     data_quality: dict | None = None  # quality.LineQuality.to_dict()
+    cff: dict | None = None  # the Circular Footprint Formula term and parameters (circular.py)
 
     def to_dict(self) -> dict:
-        return {**self._base_dict(), "data_quality": self.data_quality}
+        return {**self._base_dict(), "data_quality": self.data_quality, "cff": self.cff}
 
     def _base_dict(self) -> dict:
         return {

@@ -12,11 +12,10 @@ as `product.end_of_life_method`):
   value is negative: recycling or energy-recovery credit) is refused (`credit_under_cut_off`).
 - `substitution`: credit lines are allowed at end of life and counted at the value of their row
   (avoided primary production minus the recycling burden, as the row states).
-- `cff` (EU Circular Footprint Formula): the platform does NOT evaluate the formula (no A, R1, R2,
-  Qs/Qp parameters are taken). It records the declared method and allows credit lines at end of
-  life at the value of their row, exactly as under `substitution`; the user must enter amounts
-  and rows that already follow the formula. This is stated here so that no one reads `cff` as
-  computed by the platform.
+- `cff` (EU Circular Footprint Formula): a material or packaging line carries its parameters
+  (`cff`: A, R1, R2, Qs/Qp, the recycled-material row and the disposal row) and circular.py turns
+  it into lines on those rows, one per term of the formula. Plain credit lines are refused
+  (`credit_under_cff`): recycling at end of life is the material line's R2.
 - Under every method, a line taking a material's recycled content in at the cut-off value (e.g.
   `al-recycled-cn`) together with an end-of-life credit for recycling the same material (e.g.
   `recycling-al-credit-cn`) is refused with a message naming both lines
@@ -197,6 +196,24 @@ def allocated_per_unit(annual_amount: float, product_quantity: float, plant_quan
     return annual_amount * product_quantity / plant_quantity / units_per_year
 
 
+class CircularFootprint(_Strict):
+    """A material line's parameters of the EU Circular Footprint Formula (circular.py)."""
+    a: float = Field(ge=0.2, le=0.8, description="allocation of burdens and credits between "
+                     "supplier and user of recycled material (PEF: 0.2 to 0.8)")
+    r1: float = Field(default=0.0, ge=0.0, le=1.0, description="recycled content share")
+    r2: float = Field(default=0.0, ge=0.0, le=1.0,
+                      description="share recycled at end of life")
+    qsin_qp: float = Field(default=1.0, gt=0.0, le=1.0,
+                           description="quality of the recycled input against primary")
+    qsout_qp: float = Field(default=1.0, gt=0.0, le=1.0,
+                            description="quality of the recycled output against primary")
+    recycled: str = Field(min_length=1, max_length=80, description="factor code of the "
+                          "recycled material: its production, and the recycling at end of life")
+    disposal: Optional[str] = Field(default=None, min_length=1, max_length=80,
+                                    description="factor code of the disposal of what is not "
+                                    "recycled (landfill, incineration)")
+
+
 class Line(_Strict):
     stage: str
     name: str = Field(min_length=1, max_length=200)
@@ -206,6 +223,7 @@ class Line(_Strict):
     emission: Optional[str] = None
     water: Optional[str] = None
     allocation: Optional[Allocation] = None
+    cff: Optional[CircularFootprint] = None
 
     _checked_amount = field_validator("amount")(
         lambda value: value if value is None else _non_negative(value))
@@ -262,6 +280,8 @@ class ResolvedLine:
     amount: float  # as entered
     unit: str  # as entered
     flow_amount: float  # in the unit of the factor / kg of gas / m3 of water (signed)
+    # A term of the Circular Footprint Formula this line stands for (circular.py), else None.
+    cff: Optional[dict] = None
 
 
 def _location(loc: tuple, data: dict) -> Location:
@@ -373,10 +393,17 @@ def resolve(spec: ProductSpec, catalogue: Catalogue) -> list[ResolvedLine]:
             f"{', '.join(sorted(catalogue.water_regions))})", code="unknown_water_region",
             location=Location(field="water_region", path="product.water_region"),
             region=spec.product.water_region))
+    from .circular import cff_lines  # it builds on this module
+
     resolved = []
     for index, line in enumerate(spec.lines):
         try:
-            resolved.append(_resolve_line(index, line, spec.product, catalogue, custom_units))
+            if line.cff is None:
+                resolved.append(_resolve_line(index, line, spec.product, catalogue,
+                                              custom_units))
+            else:
+                resolved += cff_lines(index, line, spec.product.boundary, catalogue,
+                                      spec.product.end_of_life_method)
         except LineProblem as problem:
             problems.append(_on_line(problem, index, line.name))
     problems += recycling_double_counts(resolved, catalogue)
@@ -468,6 +495,13 @@ def _check_line(line: Line, boundary: str, catalogue: Catalogue, custom_units: d
             raise LineProblem("reference", "credit_outside_end_of_life",
                               f"factor '{reference}' is a credit (negative emissions) and may "
                               f"only be used at end of life", reference=reference)
+        if reference in catalogue.credit_factors and end_of_life_method == "cff":
+            raise LineProblem("reference", "credit_under_cff",
+                              f"factor '{reference}' is a credit line, and the product's "
+                              f"end-of-life method is 'cff', where recycling at end of life is "
+                              f"part of each material line's CFF parameters (cff.r2): remove "
+                              f"the line and give the material line its 'cff'",
+                              reference=reference)
         if reference in catalogue.credit_factors and end_of_life_method == "cut-off":
             raise LineProblem("reference", "credit_under_cut_off",
                               f"factor '{reference}' is a credit (negative emissions), and the "

@@ -66,6 +66,12 @@ GEOGRAPHY_OF_GRID_REGION = {"CN-CQ": "Chongqing", "CN-SC": "Sichuan", "CN": "Chi
 REFERENCE_YEARS = (1990, 2100)
 
 
+# Methods under which a credit line is refused (check_line), and the refusal to switch a
+# product that has one to them.
+CREDIT_LINES_REFUSED = {"cut-off": "credit_lines_under_cut_off",
+                        "cff": "credit_lines_under_cff"}
+
+
 def geography(session: Session, product: Product) -> str | None:
     """The product's geography for the engine, from its site's grid region; None without a
     site (the engine then takes China)."""
@@ -122,13 +128,13 @@ def _checked_product_data(session: Session, organisation_id: int, data: dict,
             raise InputError("lines in these stages are outside this boundary: "
                              + ", ".join(outside), code="lines_outside_boundary",
                              location=Location(field="boundary"), stages=outside)
-    if product is not None and fields["end_of_life_method"] == "cut-off":
+    if product is not None and fields["end_of_life_method"] in CREDIT_LINES_REFUSED:
         credits = [l.name for l in lines_of(session, product.id)
                    if l.kind == "factor" and l.reference in catalogue().credit_factors]
         if credits:
-            raise InputError("cut-off gives no credit for recycling or energy recovery, and "
-                             "these lines claim one: " + ", ".join(credits),
-                             code="credit_lines_under_cut_off",
+            method = fields["end_of_life_method"]
+            raise InputError(f"{method} takes no credit line, and these lines are credits: "
+                             + ", ".join(credits), code=CREDIT_LINES_REFUSED[method],
                              location=Location(field="end_of_life_method"), lines=credits)
     renamed = product is None or fields["name"] != product.name
     if renamed and session.exec(select(Product.id).where(

@@ -28,8 +28,16 @@ END_OF_LIFE_HELP = {
     "substitution": _l("Recycling and energy recovery at end of life earn a credit for the "
                        "primary production they replace."),
     "cff": _l("The EU Circular Footprint Formula shares burdens and credits of recycled "
-              "content and recycling between supplier and user."),
+              "content and recycling between supplier and user. Each material line takes its "
+              "parameters (A, R1, R2, quality ratios) in a spec file for now; lines entered "
+              "here count at their row values, without credit lines."),
 }
+# The terms of the EU Circular Footprint Formula a material line is split into (circular.py).
+CFF_TERM_LABELS = {"virgin": _l("CFF: virgin material"),
+                   "recycled_content": _l("CFF: recycled content"),
+                   "recycling_end_of_life": _l("CFF: recycling at end of life"),
+                   "recycling_credit": _l("CFF: recycling credit"),
+                   "disposal": _l("CFF: disposal")}
 DATA_QUALITY_LABELS = {"technological": _l("Technological representativeness"),
                        "temporal": _l("Temporal representativeness"),
                        "geographical": _l("Geographical representativeness")}
@@ -206,6 +214,14 @@ ERROR_MESSAGES = {
     "credit_lines_under_cut_off": _l("Cut-off gives no credit for recycling or energy "
                                      "recovery, and these lines claim one: %(line_names)s. "
                                      "Remove them first, or keep substitution or CFF."),
+    "credit_lines_under_cff": _l("Under the Circular Footprint Formula, recycling at end of "
+                                 "life is part of each material line's CFF parameters, and "
+                                 "these lines are credit lines: %(line_names)s. Remove them "
+                                 "first."),
+    "credit_under_cff": _l("'%(reference)s' is a credit line, and the product's end-of-life "
+                           "method is the Circular Footprint Formula, where recycling at end of "
+                           "life is part of each material line's CFF parameters: remove the "
+                           "line"),
     "product_name_taken": _l("a product with this name exists: copy it as a new version or "
                              "choose another name"),
     "changed_meanwhile": _l("Someone else changed this meanwhile. Their version is shown "
@@ -290,7 +306,7 @@ def context() -> dict:
             "gas_column_labels": GAS_COLUMN_LABELS,
             "method_labels": METHOD_LABELS, "water_region_labels": WATER_REGION_LABELS,
             "end_of_life_labels": END_OF_LIFE_LABELS, "flag_labels": FLAG_LABELS,
-            "data_quality_labels": DATA_QUALITY_LABELS}
+            "data_quality_labels": DATA_QUALITY_LABELS, "cff_term_labels": CFF_TERM_LABELS}
 
 
 def label(table: dict, key):

@@ -184,3 +184,13 @@ def test_cli_table_shows_land_use_not_assessed_and_credits_apart(bw_dir):
     assert "land_use           not assessed" in done.stdout
     assert "(excluding credits)" in done.stdout and "(end of life: cut-off)" in done.stdout
     assert "lines with water data:" in done.stdout
+
+
+def test_the_cff_example_is_the_formula_on_its_rows(assessor):
+    result = assessor.assess(load_spec_file(EXAMPLES / "bicycle-frame-aluminium-cff.yaml"))
+    frame = sum(line.carbon["total"] for line in result.lines if line.cff)
+    per_kg = (0.7 * 15.947 + 0.3 * (0.2 * 0.845 + 0.8 * 15.947)
+              + 0.8 * 0.8 * (0.845 - 15.947) + 0.2 * 0.0)  # 5.3756 kg CO2e per kg
+    assert frame == pytest.approx(1.8 * per_kg, rel=1e-6)  # 9.676
+    assert result.to_dict()["carbon"]["credits"] == pytest.approx(-1.8 * 0.8 * 0.8 * 15.947,
+                                                                 rel=1e-6)  # -18.37

@@ -80,3 +80,20 @@ def test_switching_to_cut_off_is_refused_while_a_credit_line_stays(client, appli
     text = response.get_data(as_text=True)
     assert "scrap aluminium to recycling" in text and "cut-off" in text
     assert product_and_lines(app)[0] == "substitution"
+
+
+def test_under_cff_a_credit_line_is_refused_and_so_is_switching_with_one(client, applicant,
+                                                                          app):
+    assert edit_product(client, 1, end_of_life_method="cff").status_code == 302
+    response = add_line(client, **CREDIT)
+    assert response.status_code == 200
+    assert "is a credit line, and the product&#39;s end-of-life method is the Circular " \
+           "Footprint Formula" in response.get_data(as_text=True)
+    assert edit_product(client, 2, end_of_life_method="substitution").status_code == 302
+    assert add_line(client, **CREDIT).status_code == 302
+    _, lock_version, _ = product_and_lines(app)
+    response = edit_product(client, lock_version, end_of_life_method="cff")
+    assert response.status_code == 200
+    assert "these lines are credit lines: &#39;scrap aluminium to recycling&#39;" in \
+        response.get_data(as_text=True)
+    assert product_and_lines(app)[0] == "substitution"

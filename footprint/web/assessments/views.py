@@ -167,7 +167,7 @@ def export_csv(assessment_id: int):
                      "kg_co2e_fossil", "kg_co2e_biogenic", "kg_co2e_land_use",
                      "water_consumption_m3", "water_scarcity_m3_world_eq", "credit", "primary",
                      "has_water_data", "has_land_use_data", "dq_technological", "dq_temporal",
-                     "dq_geographical", "dq_rating", "flags"])
+                     "dq_geographical", "dq_rating", "flags", "cff_term"])
     flags = summary.flags_by_line(result)
     for position, line in enumerate(result["lines"]):
         detail, quality = line["carbon_detail"], line.get("data_quality") or {}
@@ -179,7 +179,8 @@ def export_csv(assessment_id: int):
                                   line.get("has_land_use_data"), quality.get("technological"),
                                   quality.get("temporal"), quality.get("geographical"),
                                   quality.get("rating"),
-                                  " ".join(flags.get(line.get("index", position), []))]))
+                                  " ".join(flags.get(line.get("index", position), [])),
+                                  (line.get("cff") or {}).get("term", "")]))
     carbon, water = result["carbon"], result["water"]
     # Land use without data is "not assessed", not 0 (ISO 14067 reporting).
     land_use = carbon["land_use"] if summary.land_use_assessed(result) else "not assessed"

@@ -1,6 +1,6 @@
 """The Monte Carlo of issue 9 as a job (issue 10) on the 20,000-activity synthetic background:
 a 200-line product's assessment run again with 1,000, 10,000 and 100,000 iterations through the
-job runner (Celery eager, as the embedded default runs it: POST /jobs/monte-carlo through
+job runner (Celery eager, as the embedded default runs it: POST /jobs/monte-carlo/<assessment> through
 Flask's test client), timed, with the process's peak RSS after each and, apart, the peak of
 memory traced by tracemalloc during the engine's run alone (numpy's arrays included).
 
@@ -96,8 +96,7 @@ def main() -> None:
         assert client.post(f"/products/{product.id}/calculate").status_code == 302
         for job_number, iterations in enumerate(ITERATIONS, start=1):
             started = time.perf_counter()
-            response = client.post("/jobs/monte-carlo", data={"assessment_id": "1",
-                                                              "iterations": iterations})
+            response = client.post("/jobs/monte-carlo/1", data={"iterations": iterations})
             wall = time.perf_counter() - started
             assert response.status_code == 302, response.get_data(as_text=True)
             with app.app_context():

@@ -26,8 +26,7 @@ def test_a_monte_carlo_of_10000_iterations_from_the_results_page(app, client, ap
     calculated(client)
     page = client.get("/assessments/1").get_data(as_text=True)
     assert 'id="monte-carlo-form"' in page and 'value="100000"' in page
-    response = client.post("/jobs/monte-carlo", data={"assessment_id": "1",
-                                                       "iterations": "10000"})
+    response = client.post("/jobs/monte-carlo/1", data={"iterations": "10000"})
     assert response.status_code == 302 and response.location.endswith("/jobs/1")
     with app.app_context():
         session = db.session()
@@ -74,8 +73,7 @@ def test_iterations_outside_the_offer_are_refused_naming_the_field(app, client, 
 
     calculated(client)
     for bad in ("5", "1000000", "", "many"):
-        response = client.post("/jobs/monte-carlo", data={"assessment_id": "1",
-                                                           "iterations": bad},
+        response = client.post("/jobs/monte-carlo/1", data={"iterations": bad},
                                follow_redirects=True)
         assert "Choose the number of iterations: 1,000, 10,000, 100,000." in \
             response.get_data(as_text=True), bad
@@ -85,17 +83,14 @@ def test_iterations_outside_the_offer_are_refused_naming_the_field(app, client, 
 
 def test_another_organisation_can_neither_run_nor_see_it(app, client, applicant, make_user):
     calculated(client)
-    assert client.post("/jobs/monte-carlo", data={"assessment_id": "1",
-                                                  "iterations": "1000"}).status_code == 302
+    assert client.post("/jobs/monte-carlo/1", data={"iterations": "1000"}).status_code == 302
     other = app.test_client()
     login(other, make_user("applicant"))
-    assert other.post("/jobs/monte-carlo", data={"assessment_id": "1",
-                                                 "iterations": "1000"}).status_code == 404
+    assert other.post("/jobs/monte-carlo/1", data={"iterations": "1000"}).status_code == 404
     assert other.get("/jobs/1").status_code == 404
     certifier = app.test_client()
     login(certifier, make_user("certifier"))
-    assert certifier.post("/jobs/monte-carlo", data={"assessment_id": "1",
-                                                     "iterations": "1000"}).status_code == 403
+    assert certifier.post("/jobs/monte-carlo/1", data={"iterations": "1000"}).status_code == 403
 
 
 def test_a_run_cut_off_in_the_middle_resumes_and_stores_its_result_once(
@@ -150,7 +145,7 @@ def test_an_assessment_on_another_dataset_version_is_refused(app, client, applic
     # the platform's dataset changed since the assessment (assessments cannot be updated)
     monkeypatch.setattr(get_assessor(app.config["BRIGHTWAY2_DIR"]), "dataset_version",
                         "0000000000000000")
-    client.post("/jobs/monte-carlo", data={"assessment_id": "1", "iterations": "1000"})
+    client.post("/jobs/monte-carlo/1", data={"iterations": "1000"})
     with app.app_context():
         job = db.session().get(Job, 1)
         assert job.state == "failed"

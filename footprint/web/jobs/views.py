@@ -55,13 +55,13 @@ def report_pdfs():
     return _submit(JobKind.REPORT_PDFS, product_id=product_id)
 
 
-@bp.post("/monte-carlo")
+@bp.post("/monte-carlo/<int:assessment_id>")
 @role_required(Role.APPLICANT)
-def monte_carlo():
+def monte_carlo(assessment_id: int):
     """A longer Monte Carlo of one of the organisation's assessments."""
     from ...assessments.models import Assessment
 
-    assessment = load(Assessment, request.form.get("assessment_id", type=int) or 0)
+    assessment = load(Assessment, assessment_id)
     iterations = request.form.get("iterations", type=int)
     return _submit(JobKind.UNCERTAINTY, assessment_id=assessment.id, iterations=iterations)
 

@@ -91,8 +91,8 @@ def cff_lines(index: int, line: Line, boundary: str, catalogue: Catalogue,
 def _amount_on(code: str, part: str, line: Line, amount: float, catalogue: Catalogue) -> float:
     """The line's amount in the unit of factor `code` (cff.recycled or cff.disposal)."""
     if code not in catalogue.factor_units:
-        raise LineProblem("cff", "unknown_factor", f"unknown factor '{code}' (cff.{part})",
-                          reference=code)
+        raise LineProblem("cff", "cff_unknown_factor", f"unknown factor '{code}' (cff.{part})",
+                          reference=code, part=part)
     try:
         return amount * conversion_factor(line.unit, catalogue.factor_units[code])
     except UnitError as exc:

@@ -355,7 +355,7 @@ def _problems_of_well_formed_lines(data: dict, catalogue: "Catalogue") -> list[I
         except ValidationError:
             continue  # reported above
         try:
-            check_line(line, boundary, catalogue, custom_units, end_of_life_method=method)
+            check_spec_line(line, boundary, catalogue, custom_units, end_of_life_method=method)
         except LineProblem as problem:
             problems.append(_on_line(problem, index, line.name))
     return problems
@@ -463,6 +463,20 @@ def check_line(line: Line, boundary: str, catalogue: Catalogue,
 
 
 MAX_PASSED_LINES = 200_000
+
+
+def check_spec_line(line: Line, boundary: str, catalogue: Catalogue,
+                    custom_units: dict[str, str] | None = None, *,
+                    end_of_life_method: str) -> None:
+    """Check one line as `resolve` will, with its Circular Footprint Formula parameters if it
+    has them (a form or an import checks a line before it is stored); raises LineProblem."""
+    if line.cff is None:
+        check_line(line, boundary, catalogue, custom_units,
+                   end_of_life_method=end_of_life_method)
+    else:
+        from .circular import cff_lines  # it builds on this module
+
+        cff_lines(0, line, boundary, catalogue, end_of_life_method)
 
 
 def _check_line(line: Line, boundary: str, catalogue: Catalogue, custom_units: dict[str, str],

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..lca.spec import allocated_per_unit
@@ -90,6 +90,9 @@ class Line(SQLModel, table=True):
     product_quantity: Optional[float] = None
     plant_quantity: Optional[float] = None
     units_per_year: Optional[float] = None
+    # The line's EU Circular Footprint Formula parameters (ProductSpec `cff`), when the
+    # product's end-of-life method is cff.
+    cff: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
     lock_version: int = 1
 
     @property

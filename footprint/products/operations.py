@@ -12,7 +12,7 @@ from ..accounts.models import Site
 from ..audit.operations import record, snapshot
 from ..errors import ChangedMeanwhile, InputError, Location, StillInUse
 from ..lca.dataset import catalogue, load_grid_regions
-from ..lca.spec import BOUNDARY_STAGES, STAGES, Line as SpecLine, check_line
+from ..lca.spec import BOUNDARY_STAGES, STAGES, Line as SpecLine, check_spec_line
 from ..timeutil import utcnow
 from .models import (DATA_QUALITY_RATINGS, END_OF_LIFE_METHODS, Line, Product,
                      SupplierFactor)
@@ -26,7 +26,7 @@ TEXT_PRODUCT_FIELDS = ("name", "model", "category", "functional_unit", "referenc
 COPIED_FIELDS = ("organisation_id", *PRODUCT_FIELDS)
 LINE_COPY_FIELDS = ("position", "stage", "name", "kind", "reference", "amount", "unit",
                     "annual_amount", "allocation_basis", "product_quantity", "plant_quantity",
-                    "units_per_year")
+                    "units_per_year", "cff")
 
 
 # --- reads -------------------------------------------------------------------------------------
@@ -267,8 +267,8 @@ def check_line_data(session: Session, product: Product, data: dict,
     the field (or pydantic's ValidationError)."""
     if custom_units is None:
         custom_units = _custom_units(session, product)
-    check_line(SpecLine.model_validate(data), product.boundary, catalogue(), custom_units,
-               end_of_life_method=product.end_of_life_method)
+    check_spec_line(SpecLine.model_validate(data), product.boundary, catalogue(), custom_units,
+                    end_of_life_method=product.end_of_life_method)
 
 
 def _custom_units(session: Session, product: Product) -> dict[str, str]:

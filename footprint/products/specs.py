@@ -30,6 +30,8 @@ def spec_line(line: Line) -> dict:
                               for key, column in ALLOCATION_FIELDS.items()}
     else:
         data["amount"] = line.amount
+    if line.cff:
+        data["cff"] = dict(line.cff)
     return data
 
 
@@ -40,7 +42,13 @@ def line_fields(data: dict) -> dict:
     fields = {"stage": data["stage"], "name": data["name"], "unit": data["unit"], "kind": kind,
               "reference": data[kind], "amount": None if allocation else data.get("amount")}
     fields.update({column: allocation.get(key) for key, column in ALLOCATION_FIELDS.items()})
+    fields["cff"] = _without_none(data.get("cff"))
     return fields
+
+
+def _without_none(cff: dict | None) -> dict | None:
+    """The CFF parameters as given: those left to their default are not stored."""
+    return {key: value for key, value in cff.items() if value is not None} if cff else None
 
 
 def factor_columns(factor: SupplierFactor) -> dict:

@@ -29,8 +29,8 @@ END_OF_LIFE_HELP = {
                        "primary production they replace."),
     "cff": _l("The EU Circular Footprint Formula shares burdens and credits of recycled "
               "content and recycling between supplier and user. Each material line takes its "
-              "parameters (A, R1, R2, quality ratios) in a spec file for now; lines entered "
-              "here count at their row values, without credit lines."),
+              "parameters (A, R1, R2, quality ratios) on its line form; credit lines are "
+              "refused."),
 }
 # The terms of the EU Circular Footprint Formula a material line is split into (circular.py).
 CFF_TERM_LABELS = {"virgin": _l("CFF: virgin material"),
@@ -214,6 +214,18 @@ ERROR_MESSAGES = {
     "credit_lines_under_cut_off": _l("Cut-off gives no credit for recycling or energy "
                                      "recovery, and these lines claim one: %(line_names)s. "
                                      "Remove them first, or keep substitution or CFF."),
+    "cff_needs_method": _l("This line gives Circular Footprint Formula parameters, and the "
+                           "product's end-of-life method is not the Circular Footprint Formula: "
+                           "choose it on the product, or untick the parameters"),
+    "cff_not_a_material": _l("Circular Footprint Formula parameters belong to a materials or "
+                             "packaging line on a factor"),
+    "cff_end_of_life_outside_boundary": _l("The boundary is cradle-to-gate: end of life (R2, "
+                                           "disposal) is outside it"),
+    "cff_disposal_missing": _l("Part of the material is not recycled at end of life: give the "
+                               "factor of its disposal"),
+    "cff_disposal_is_a_credit": _l("'%(reference)s' is a credit, not a disposal"),
+    "cff_unknown_factor": _l("unknown factor code '%(reference)s' (%(part)s); search the factor "
+                             "library"),
     "credit_lines_under_cff": _l("Under the Circular Footprint Formula, recycling at end of "
                                  "life is part of each material line's CFF parameters, and "
                                  "these lines are credit lines: %(line_names)s. Remove them "

@@ -89,7 +89,7 @@ def test_cradle_to_gate_keeps_the_recycled_content_part_only(assessor):
     (frame(), "substitution", "cradle-to-grave", "cff_needs_method", "cff"),
     (frame(disposal=None), "cff", "cradle-to-grave", "cff_disposal_missing", "cff"),
     (frame(), "cff", "cradle-to-gate", "cff_end_of_life_outside_boundary", "cff"),
-    (frame(recycled="al-rcycled-cn"), "cff", "cradle-to-grave", "unknown_factor", "cff"),
+    (frame(recycled="al-rcycled-cn"), "cff", "cradle-to-grave", "cff_unknown_factor", "cff"),
     (frame(disposal="recycling-al-credit-cn"), "cff", "cradle-to-grave",
      "cff_disposal_is_a_credit", "cff"),
     ({**frame(), "stage": "manufacturing"}, "cff", "cradle-to-grave", "cff_not_a_material",

@@ -6,7 +6,8 @@ from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange
                                 ValidationError)
 
 from ...lca.dataset import catalogue
-from ...lca.spec import FORMULA_STARTS, STAGES, Line as SpecLine, LineProblem, check_line
+from ...lca.spec import (FORMULA_STARTS, STAGES, Line as SpecLine, LineProblem,
+                         check_spec_line)
 from ...lca.units import is_known
 from ...products.models import DATA_QUALITY_RATINGS
 from ...products.operations import REFERENCE_YEARS
@@ -122,6 +123,16 @@ class SupplierFactorForm(FlaskForm):
             raise ValidationError(_l("unknown unit '%(unit)s'", unit=field.data))
 
 
+CFF_FIELDS = ("a", "r1", "r2", "qsin_qp", "qsout_qp", "recycled", "disposal")
+
+
+def _given(value):
+    """A form value, None when left empty (the spec's default then applies)."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
 class LineForm(FlaskForm):
     stage = SelectField(_l("Life-cycle stage"), choices=[(s, STAGE_LABELS[s]) for s in STAGES])
     name = StringField(_l("Line name"), validators=[DataRequired(), Length(max=200)])
@@ -146,6 +157,25 @@ class LineForm(FlaskForm):
                                  validators=[Optional()])
     units_per_year = NumberField(_l("Functional units of this product per year"),
                                  sign="positive", validators=[Optional()])
+    # The EU Circular Footprint Formula of a material line (products under the cff method).
+    cff_used = BooleanField(_l("Circular Footprint Formula parameters for this material"))
+    cff_a = NumberField(_l("A: share of burdens and credits on the supplier side (0.2 to 0.8)"),
+                        sign="non_negative", validators=[Optional()],
+                        description=_l("The material's value in PEF Annex C"))
+    cff_r1 = NumberField(_l("R1: recycled content (0 to 1)"), sign="non_negative",
+                         validators=[Optional()])
+    cff_r2 = NumberField(_l("R2: share recycled at end of life (0 to 1)"), sign="non_negative",
+                         validators=[Optional()])
+    cff_qsin_qp = NumberField(_l("Qsin/Qp: quality of the recycled input (0 to 1)"),
+                              sign="positive", validators=[Optional()])
+    cff_qsout_qp = NumberField(_l("Qsout/Qp: quality of the recycled output (0 to 1)"),
+                               sign="positive", validators=[Optional()])
+    cff_recycled = StringField(_l("Factor code of the recycled material"),
+                               validators=[Length(max=80)],
+                               description=_l("Its production, and the recycling at end of life"))
+    cff_disposal = StringField(_l("Factor code of the disposal of the rest"),
+                               validators=[Length(max=80)],
+                               description=_l("Landfill or incineration of what is not recycled"))
 
     def __init__(self, *args, boundary="cradle-to-gate", end_of_life_method="cut-off",
                  custom_units=None, **kwargs):
@@ -168,6 +198,10 @@ class LineForm(FlaskForm):
         self.product_quantity.data = allocation.get("product_quantity")
         self.plant_quantity.data = allocation.get("plant_quantity")
         self.units_per_year.data = allocation.get("units_per_year")
+        cff = data.get("cff") or {}
+        self.cff_used.data = bool(cff)
+        for key in CFF_FIELDS:
+            getattr(self, f"cff_{key}").data = cff.get(key)
 
     def reference(self) -> str:
         return {"factor": (self.factor.data or "").strip(), "emission": self.gas.data,
@@ -184,6 +218,9 @@ class LineForm(FlaskForm):
                                   "units_per_year": self.units_per_year.data}
         else:
             data["amount"] = self.amount.data
+        if self.cff_used.data:
+            data["cff"] = {key: value for key in CFF_FIELDS
+                           if (value := _given(getattr(self, f"cff_{key}").data)) is not None}
         return data
 
     def validate(self, extra_validators=None) -> bool:
@@ -200,19 +237,22 @@ class LineForm(FlaskForm):
         if missing:
             return False
         try:
-            check_line(SpecLine.model_validate(self.spec_line()), self._boundary, catalogue(),
-                       self._custom_units, end_of_life_method=self._end_of_life_method)
+            check_spec_line(SpecLine.model_validate(self.spec_line()), self._boundary,
+                            catalogue(), self._custom_units,
+                            end_of_life_method=self._end_of_life_method)
         except PydanticError as exc:
             fallback = self.plant_quantity if self.allocated.data else self.amount
             for error in exc.errors():
-                field = getattr(self, str(error["loc"][-1]), None) if error["loc"] else None
-                field = field or fallback
+                loc = error["loc"]
+                name = f"cff_{loc[-1]}" if loc and loc[0] == "cff" else str(loc[-1]) if loc else ""
+                field = getattr(self, name, None) or (self.cff_used if loc and loc[0] == "cff"
+                                                      else fallback)
                 field.errors.append(pydantic_message(error))
             return False
         except LineProblem as problem:
             field = {"reference": {"factor": self.factor, "emission": self.gas,
                                    "water": self.water}[self.kind.data],
-                     "stage": self.stage, "unit": self.unit}[problem.field]
+                     "stage": self.stage, "unit": self.unit, "cff": self.cff_used}[problem.field]
             field.errors.append(error_message(problem))
             return False
         return True

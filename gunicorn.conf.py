@@ -35,9 +35,12 @@ timeout = _env("TIMEOUT", 60)
 graceful_timeout = _env("GRACEFUL_TIMEOUT", 30)
 keepalive = _env("KEEPALIVE", 5)
 # Restart each worker after about this many requests (jittered, so they do not all restart at
-# once): memory grown by one large request is given back.
-max_requests = _env("MAX_REQUESTS", 2000)
-max_requests_jitter = _env("MAX_REQUESTS_JITTER", 200)
+# once): memory grown by one large request is given back. Not sooner: a restart costs a worker's
+# start-up (about a second of CPU), and at the public verify page's rate (700+ requests/s on 2
+# cores, bench/RESULTS.md) a limit of 2,000 restarted each worker every few seconds and took
+# 10 to 20 % of the throughput.
+max_requests = _env("MAX_REQUESTS", 100_000)
+max_requests_jitter = _env("MAX_REQUESTS_JITTER", 10_000)
 # preload_app off: each worker builds its own app (its own database engine and connection pool,
 # its own Brightway state), nothing is shared through fork, and `kill -HUP` reloads new code.
 # The price is each worker's start-up (about a second); preloading would save memory but fork

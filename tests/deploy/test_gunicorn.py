@@ -142,3 +142,14 @@ def test_sessions_and_rate_limits_hold_across_gunicorn_workers(gunicorn, tmp_pat
 
         wait_until(a_worker_under_the_limit_refused, 30, "the other worker to refuse a login")
         assert sum(passes_by_worker(log).values()) == 10  # the owner's login and 9 wrong ones
+
+
+def test_workers_are_not_restarted_every_few_seconds_under_load():
+    """gunicorn.conf.py's worker recycling: at the verify page's measured 700 requests/s on 2
+    workers, a worker must live for minutes, not seconds (each restart costs a start-up)."""
+    import runpy
+
+    settings = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    seconds_between_restarts = ((settings["max_requests"] - settings["max_requests_jitter"])
+                                / (700 / 2))  # requests a worker serves per second
+    assert seconds_between_restarts >= 120  # (100,000 - 10,000) / 350 = 257 s

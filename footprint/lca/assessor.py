@@ -175,13 +175,15 @@ class Assessor:
                of_spec: dict) -> "LineFacts":
         """What a line's reporting, quality and uncertainty take from what it refers to. A
         background row's facts depend only on the row, the stage and the product's year and
-        geography: found once per Assessor, as a batch meets the same rows again and again;
-        the other kinds' once per spec."""
+        geography, and a measured line's on its gas or water kind: found once per Assessor, as
+        a batch meets the same rows again and again; a supplier factor's once per spec."""
         if line.kind == "factor":
             key, known = (line.reference, line.stage, line.cff and line.cff["term"],
                           reference_year, spec.product.geography), self._row_facts
-        else:
+        elif line.kind == "custom_factor":  # the supplier's factor is the spec's own
             key, known = (line.kind, line.reference, line.stage), of_spec
+        else:  # a measured emission or water line: the same facts in every spec
+            key, known = (line.kind, line.reference, line.stage), self._row_facts
         facts = known.get(key)
         if facts is None:
             rated = quality.rate_line(line, spec, self.factors, reference_year)

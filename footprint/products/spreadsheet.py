@@ -30,15 +30,22 @@ from pydantic import ValidationError
 from ..lca import flows, numbers
 from ..lca.numbers import excerpt
 from ..lca.spec import (FORMULA_STARTS, STAGES, WATER_KINDS, Catalogue, CustomFactor,
-                        Line as SpecLine, LineProblem, check_line)
+                        Line as SpecLine, LineProblem, check_spec_line)
 from ..lca.units import UnitError, conversion_factor
 from .models import ALLOCATION_BASES, DATA_QUALITY_RATINGS, LINE_KINDS
 from .specs import DATA_QUALITY_COLUMNS, FACTOR_COLUMNS as STORED_FACTOR_COLUMNS, spec_factor
 
+# A material line's Circular Footprint Formula parameters (ProductSpec `cff`), optional: files
+# written before them end at units_per_year, and empty cells mean "no CFF".
+CFF_COLUMNS = ("cff_a", "cff_r1", "cff_r2", "cff_qsin_qp", "cff_qsout_qp", "cff_recycled",
+               "cff_disposal")
+CFF_NUMBER_COLUMNS = CFF_COLUMNS[:5]
 COLUMNS = ("stage", "name", "kind", "reference", "amount", "unit", "annual_amount",
-           "allocation_basis", "product_quantity", "plant_quantity", "units_per_year")
+           "allocation_basis", "product_quantity", "plant_quantity", "units_per_year",
+           *CFF_COLUMNS)
+REQUIRED_COLUMNS = COLUMNS[:len(COLUMNS) - len(CFF_COLUMNS)]
 NUMBER_COLUMNS = {"amount", "annual_amount", "product_quantity", "plant_quantity",
-                  "units_per_year"}
+                  "units_per_year", *CFF_NUMBER_COLUMNS}
 ALLOCATION_KEYS = ("annual_amount", "basis", "product_quantity", "plant_quantity",
                    "units_per_year")
 FACTOR_COLUMNS = STORED_FACTOR_COLUMNS
@@ -121,7 +128,8 @@ def line_row(line: dict) -> list:
     return [line["stage"], line["name"], kind, line[kind], line.get("amount"), line["unit"],
             allocation.get("annual_amount"), allocation.get("basis"),
             allocation.get("product_quantity"), allocation.get("plant_quantity"),
-            allocation.get("units_per_year")]
+            allocation.get("units_per_year"),
+            *[(line.get("cff") or {}).get(column.removeprefix("cff_")) for column in CFF_COLUMNS]]
 
 
 def factor_row(factor: dict) -> list:
@@ -191,7 +199,8 @@ def read_upload(filename: str, data: bytes) -> Upload:
     lower = filename.lower()
     deadline = time.monotonic() + PARSE_SECONDS
     if lower.endswith(".csv"):
-        return Upload(_body(_csv_rows(data, deadline), COLUMNS, MAX_ROWS, SHEET, deadline))
+        return Upload(_body(_csv_rows(data, deadline), COLUMNS, MAX_ROWS, SHEET, deadline,
+                            required=len(REQUIRED_COLUMNS)))
     if lower.endswith(".xlsx"):
         return _xlsx_upload(data, deadline)
     raise ImportRejected([Issue(0, "", "file_type",
@@ -282,7 +291,7 @@ def _xlsx_upload(data: bytes, deadline: float) -> Upload:
                                             {"part": part, "mb": cap // 2**20})])
         strings = _shared_strings(archive, strings_part, deadline) if strings_part else []
         upload = Upload(_body(_sheet_rows(archive, lines_part, strings, len(COLUMNS)), COLUMNS,
-                              MAX_ROWS, SHEET, deadline))
+                              MAX_ROWS, SHEET, deadline, required=len(REQUIRED_COLUMNS)))
         if FACTOR_SHEET in sheets:
             upload.factors = _body(_sheet_rows(archive, sheets[FACTOR_SHEET], strings,
                                                len(FACTOR_COLUMNS)), FACTOR_COLUMNS,
@@ -402,6 +411,10 @@ def row_to_line(number: int, cells: list, issues: list[Issue]) -> dict | None:
                               "units_per_year": numbers["units_per_year"]}
     else:
         line["amount"] = numbers["amount"]
+    cff = {column.removeprefix("cff_"): numbers[column] if column in CFF_NUMBER_COLUMNS
+           else (_text(values[column]) or None) for column in CFF_COLUMNS}
+    if any(value is not None for value in cff.values()):
+        line["cff"] = {key: value for key, value in cff.items() if value is not None}
     return line
 
 
@@ -425,17 +438,21 @@ def check_rows(rows: list[tuple[int, list]], *, boundary: str, end_of_life_metho
         if line is None:
             continue
         try:
-            check_line(SpecLine.model_validate(line), boundary, catalogue, custom_units,
-                       end_of_life_method=end_of_life_method)
+            check_spec_line(SpecLine.model_validate(line), boundary, catalogue, custom_units,
+                            end_of_life_method=end_of_life_method)
         except ValidationError as exc:
             for error in exc.errors():
-                name = str(error["loc"][-1]) if error["loc"] else "amount"
+                loc = error["loc"]
+                name = str(loc[-1]) if loc else "amount"
+                if loc and loc[0] == "cff":
+                    name = f"cff_{name}" if f"cff_{name}" in COLUMNS else "cff_a"
                 column = PYDANTIC_COLUMNS.get(name, name if name in COLUMNS else "amount")
                 issues.append(_pydantic_issue(number, column, error, SHEET))
             continue
         except LineProblem as problem:
-            issues.append(Issue(number, problem.field, problem.code, str(problem),
-                                problem.params))
+            # the CFF checks name the parameters as a whole: shown on their first column
+            column = "cff_a" if problem.field == "cff" else problem.field
+            issues.append(Issue(number, column, problem.code, str(problem), problem.params))
             continue
         lines.append(line)
     if issues:
@@ -605,6 +622,12 @@ def instruction_rows() -> list[tuple[str, str]]:
              "land_use_assessed (yes/no; empty = yes when co2e_land_use is not 0 / 是否评估土地利用), "
              "gsd (>= 1), dq_technological, dq_temporal, dq_geographical (1 good .. 3 poor; "
              "empty = not rated / 数据质量评分)."),
+        ("cff_a … cff_disposal / 循环足迹公式", "only under the product's end-of-life method "
+                                             "cff, for a materials or packaging line: A (0.2-0.8, "
+                                             "PEF Annex C), R1, R2, Qsin/Qp, Qsout/Qp (0-1), the "
+                                             "factor code of the recycled material and of the "
+                                             "disposal; empty = no CFF / 仅当产品报废方法为循环足迹"
+                                             "公式时用于原材料或包装行；留空表示不用"),
         ("", "Numbers: a dot for decimals, no thousands separators (1.5, 1500, 1e3). / "
              "数字：用小数点，不加千位分隔符（1.5、1500、1e3）。"),
         ("", "The whole file is checked before anything is saved. / 全部行通过校验后才会保存。"),

@@ -68,3 +68,37 @@ def test_a_copy_keeps_the_parameters(client, applicant, app):
     assert client.post("/products/1/copy").status_code == 302
     first, copied = stored_cff(app)
     assert copied == first and copied["a"] == 0.2
+
+
+def test_cff_parameters_round_trip_through_the_spreadsheet(client, applicant, app):
+    import io
+
+    from openpyxl import load_workbook
+
+    from footprint.products import spreadsheet
+
+    assert edit_product(client, 1, end_of_life_method="cff").status_code == 302
+    assert add_line(client, **FRAME).status_code == 302
+    exported = client.get("/products/1/lines.xlsx")
+    sheet = load_workbook(io.BytesIO(exported.data))["Lines"]
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, [cell.value for cell in sheet[2]]))
+    assert header[-7:] == list(spreadsheet.CFF_COLUMNS)
+    assert (row["cff_a"], row["cff_r1"], row["cff_recycled"]) == (0.2, 0.3, "al-recycled-cn")
+    back = client.post("/products/1/import", data={
+        "mode": "replace", "confirm_replace": "y",
+        "file": (io.BytesIO(exported.data), "lines.xlsx")}, content_type="multipart/form-data")
+    assert back.status_code == 302
+    assert stored_cff(app) == [{"a": 0.2, "r1": 0.3, "r2": 0.8, "recycled": "al-recycled-cn",
+                                "disposal": "landfill-inert-metal-glass-ipcc"}]  # replaced
+    # a wrong A is named by its column
+    sheet.cell(row=2, column=header.index("cff_a") + 1, value=0.95)
+    buffer = io.BytesIO()
+    sheet.parent.save(buffer)
+    refused = client.post("/products/1/import", data={
+        "mode": "replace", "confirm_replace": "y",
+        "file": (io.BytesIO(buffer.getvalue()), "lines.xlsx")},
+        content_type="multipart/form-data")
+    assert refused.status_code == 400
+    column = spreadsheet.column_letter("cff_a")
+    assert f"Row 2, column {column} (cff_a)" in refused.get_data(as_text=True)

@@ -123,9 +123,7 @@ class Assessor:
     def result(self, spec: ProductSpec, lines: list[ResolvedLine], per_line: np.ndarray, *,
                iterations: int = uncertainty.DEFAULT_ITERATIONS,
                seed: int = uncertainty.SEED) -> AssessmentResult:
-        reference_year = spec.product.reference_year or utcnow().year
-        of_spec: dict[tuple, LineFacts] = {}
-        facts = [self._facts(line, spec, reference_year, of_spec) for line in lines]
+        facts = self._facts_of(spec, lines)
         carbon = per_line[:, self._total_column].tolist()
         stages = BOUNDARY_STAGES[spec.product.boundary]
         qualities = [fact.quality for fact in facts]
@@ -164,12 +162,14 @@ class Assessor:
         assessment as a job, in chunks (see uncertainty.analyse)."""
         lines = resolve(spec, self.catalogue)
         carbon = self.line_scores(spec, lines)[:, self._total_column].tolist()
-        reference_year = spec.product.reference_year or utcnow().year
-        of_spec: dict[tuple, LineFacts] = {}
-        facts = [self._facts(line, spec, reference_year, of_spec) for line in lines]
-        return uncertainty.analyse(lines, carbon, _draws(lines, facts),
+        return uncertainty.analyse(lines, carbon, _draws(lines, self._facts_of(spec, lines)),
                                    BOUNDARY_STAGES[spec.product.boundary], iterations, seed,
                                    chunks=chunks, on_chunk=on_chunk)
+
+    def _facts_of(self, spec: ProductSpec, lines: list[ResolvedLine]) -> list["LineFacts"]:
+        reference_year = spec.product.reference_year or utcnow().year
+        of_spec: dict[tuple, LineFacts] = {}
+        return [self._facts(line, spec, reference_year, of_spec) for line in lines]
 
     def _facts(self, line: ResolvedLine, spec: ProductSpec, reference_year: int,
                of_spec: dict) -> "LineFacts":
@@ -200,6 +200,8 @@ class Assessor:
 # Lines whose factor takes one draw wherever it is used; the others (direct emissions, water)
 # are measurements of their own.
 SHARED_DRAWS = ("factor", "custom_factor")
+
+
 def _draws(lines: list[ResolvedLine], facts: list["LineFacts"]) -> list:
     """The factor whose draw scales each line: shared by the lines on one factor, a draw of its
     own for each measured line."""

@@ -19,6 +19,8 @@ _registry.define("wan_kWh = 10000 * kWh")  # 万千瓦时, as on Chinese energy 
 _ALIASES = {
     "m3": "m**3",
     "m³": "m**3",
+    # area, for goods bought by the square metre (printed circuit boards, film, sheet)
+    "m2": "m**2", "M2": "m**2", "m²": "m**2", "sqm": "m**2", "平方米": "m**2", "平米": "m**2",
     "l": "liter",
     "L": "liter",
     "t·km": "t*km",

@@ -205,9 +205,16 @@ SHARED_DRAWS = ("factor", "custom_factor")
 def _draws(lines: list[ResolvedLine], facts: list["LineFacts"]) -> list:
     """The factor whose draw scales each line: shared by the lines on one factor, a draw of its
     own for each measured line."""
-    return [fact.factor if line.kind in SHARED_DRAWS
-            else uncertainty.measured_factor(line.index, fact.factor.sigma)
-            for line, fact in zip(lines, facts)]
+    seen: dict[tuple, int] = {}
+    draws = []
+    for line, fact in zip(lines, facts):
+        if line.kind in SHARED_DRAWS:
+            draws.append(fact.factor)
+            continue
+        same = (line.kind, line.reference, line.stage, line.amount, line.unit)
+        seen[same] = seen.get(same, -1) + 1
+        draws.append(uncertainty.measured_factor(line, fact.factor.sigma, seen[same]))
+    return draws
 
 
 # Rows x stages x years x places an Assessor remembers facts of, before starting afresh.

@@ -18,6 +18,7 @@ unit). Results are summed in results.py.
 """
 from __future__ import annotations
 
+from .circular import CREDIT_TERMS
 from .dataset import Factor
 from .results import LineReporting
 from .spec import CustomFactor, ProductSpec, ResolvedLine
@@ -44,7 +45,7 @@ def _content_part(line: ResolvedLine, material: bool) -> str | None:
 
 def _row_line(line: ResolvedLine, factor: Factor) -> LineReporting:
     carbon = factor.biogenic_carbon_kg
-    credit = factor.is_credit or (line.cff is not None and line.cff["term"] == "recycling_credit")
+    credit = factor.is_credit or (line.cff is not None and line.cff["term"] in CREDIT_TERMS)
     return LineReporting(
         credit=credit, has_water_data=factor.has_water_data,
         has_land_use_data=factor.land_use_assessed, primary=False,

@@ -210,8 +210,41 @@ class CircularFootprint(_Strict):
     recycled: str = Field(min_length=1, max_length=80, description="factor code of the "
                           "recycled material: its production, and the recycling at end of life")
     disposal: Optional[str] = Field(default=None, min_length=1, max_length=80,
-                                    description="factor code of the disposal of what is not "
-                                    "recycled (landfill, incineration)")
+                                    description="factor code of the disposal of what is neither "
+                                    "recycled nor burnt for energy (landfill)")
+    # The energy-recovery part (circular.py): R3 of the material burnt with energy recovery.
+    r3: float = Field(default=0.0, ge=0.0, le=1.0,
+                      description="share sent to energy recovery at end of life")
+    b: float = Field(default=0.0, ge=0.0, le=1.0, description="allocation of the burdens and "
+                     "credits of energy recovery to the supplier (PEF default 0)")
+    energy_recovery: Optional[str] = Field(default=None, min_length=1, max_length=80,
+                                           description="factor code of the energy-recovery "
+                                           "process, gross (EER)")
+    lhv: Optional[float] = Field(default=None, gt=0.0, le=200.0,
+                                 description="lower heating value of the material, MJ per kg")
+    xer_heat: float = Field(default=0.0, ge=0.0, le=1.0,
+                            description="efficiency of the recovery as heat")
+    xer_electricity: float = Field(default=0.0, ge=0.0, le=1.0,
+                                   description="efficiency of the recovery as electricity")
+    heat: Optional[str] = Field(default=None, min_length=1, max_length=80,
+                                description="factor code of the heat replaced, per unit of "
+                                "energy (ESE,heat)")
+    electricity: Optional[str] = Field(default=None, min_length=1, max_length=80,
+                                       description="factor code of the electricity replaced "
+                                       "(ESE,elec)")
+
+    @model_validator(mode="after")
+    def _shares_at_end_of_life(self):
+        if self.r2 + self.r3 > 1:
+            raise PydanticCustomError("cff_r2_r3_above_one",
+                                      "r2 + r3 is {total}: recycled and burnt shares cannot "
+                                      "exceed the whole", {"total": round(self.r2 + self.r3, 6)})
+        if self.xer_heat + self.xer_electricity > 1:
+            raise PydanticCustomError("cff_efficiency_above_one",
+                                      "xer_heat + xer_electricity is {total}: the recovered "
+                                      "energy cannot exceed the heating value",
+                                      {"total": round(self.xer_heat + self.xer_electricity, 6)})
+        return self
 
 
 class Line(_Strict):

@@ -57,6 +57,7 @@ up to 1 and lines that share a factor split its part in proportion to their carb
 """
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -95,7 +96,7 @@ TEMPORAL_PEDIGREE = {1: 1, 2: 2, 3: 4}
 @dataclass(frozen=True)
 class FactorUncertainty:
     """The multiplier of one factor: `key` names it ("factor:pp-cn", "custom:acme-pcb",
-    "line:7" for a direct emission or water line)."""
+    "line:emission:CH4:manufacturing:2.0:kg#0" for a direct emission or water line)."""
     key: str
     sigma: float
 
@@ -163,42 +164,56 @@ def line_factor(line, quality, spec, factors: dict) -> FactorUncertainty:
             OTHER_GAS_BASIC_VARIANCE
     else:
         basic = WATER_BASIC_VARIANCE
-    return measured_factor(line.index, sigma(basic, pedigree_scores(quality,
-                                                                    MEASURED_RELIABILITY)))
+    return measured_factor(line, sigma(basic, pedigree_scores(quality, MEASURED_RELIABILITY)))
 
 
-def measured_factor(line_index: int, sigma_: float) -> FactorUncertainty:
-    """A direct emission or water line: a measurement of its own, drawn alone."""
-    return FactorUncertainty(f"line:{line_index}", sigma_)
+def measured_factor(line, sigma_: float, occurrence: int = 0) -> FactorUncertainty:
+    """A direct emission or water line: a measurement of its own, drawn alone. Its key is what
+    the line says (and which of several identical lines it is), not where it stands, so the
+    draws do not depend on the order of the lines."""
+    return FactorUncertainty(f"line:{line.kind}:{line.reference}:{line.stage}:"
+                             f"{line.amount!r}:{line.unit}#{occurrence}", sigma_)
 
 
 def factor_index(line_factors: list[FactorUncertainty]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """(factor keys in order of first use, sigma per factor, factor index per line).
+    """(factor keys, sorted, sigma per factor, factor index per line).
 
-    A factor on several lines takes the largest of their sigmas (see the module docstring)."""
-    keys: list[str] = []
+    Sorted so that the same lines in another order give bit for bit the same sums. A factor on
+    several lines takes the largest of their sigmas (see the module docstring)."""
     sigmas: dict[str, float] = {}
     for item in line_factors:
-        if item.key not in sigmas:
-            keys.append(item.key)
         sigmas[item.key] = max(sigmas.get(item.key, 0.0), item.sigma)
+    keys = sorted(sigmas)
     position = {key: i for i, key in enumerate(keys)}
     return (keys, np.array([sigmas[key] for key in keys], dtype=float),
             np.array([position[item.key] for item in line_factors], dtype=np.intp))
 
 
-def draw_multipliers(sigmas: np.ndarray, iterations: int, seed: int = SEED) -> np.ndarray:
+def draw_multipliers(keys: list[str], sigmas: np.ndarray, iterations: int,
+                     seed: int = SEED) -> np.ndarray:
     """iterations x factors lognormal multipliers with median 1, reproducible for a seed."""
-    return next(multiplier_chunks(sigmas, [iterations], seed))
+    return next(multiplier_chunks(keys, sigmas, [iterations], seed))
 
 
-def multiplier_chunks(sigmas: np.ndarray, sizes: list[int], seed: int = SEED):
-    """draw_multipliers in chunks of the given sizes, one after the other from one generator:
-    together they are the rows of draw_multipliers(sigmas, sum(sizes), seed), in order (numpy's
-    Generator fills an array from its stream row by row), without holding them all at once."""
-    generator = np.random.Generator(np.random.PCG64(seed))
+def multiplier_chunks(keys: list[str], sigmas: np.ndarray, sizes: list[int], seed: int = SEED):
+    """draw_multipliers in chunks of the given sizes, without holding them all at once.
+
+    Each factor draws from a stream of its own, seeded by the seed and the factor's key: a
+    factor takes the same draws in every product, whatever other lines the product has and in
+    whatever order, and the chunks together are exactly one run's draws (each stream is read on
+    from where the last chunk left it)."""
+    streams = [np.random.Generator(np.random.PCG64([seed, _key_number(key)])) for key in keys]
     for size in sizes:
-        yield np.exp(generator.standard_normal((size, len(sigmas))) * sigmas)
+        normals = np.empty((size, len(keys)))
+        for column, stream in enumerate(streams):
+            normals[:, column] = stream.standard_normal(size)
+        yield np.exp(normals * sigmas)
+
+
+@lru_cache(maxsize=65536)
+def _key_number(key: str) -> int:
+    """A factor key as a stable 64-bit number (Python's own hash() changes between runs)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
 
 
 def chunk_sizes(iterations: int, chunks: int) -> list[int]:
@@ -256,12 +271,12 @@ def analyse(lines, line_carbon: list[float], line_factors: list[FactorUncertaint
 
     In `chunks` (a long run as a job: on_chunk(chunk number, iterations done) after each), with
     the same draws as one chunk."""
-    _, sigmas, index = factor_index(line_factors)
+    keys, sigmas, index = factor_index(line_factors)
     carbon = np.asarray(line_carbon, dtype=float)
     line_stages = [line.stage for line in lines]
     parts, done = [], 0
     sizes = chunk_sizes(iterations, chunks)
-    for number, multipliers in enumerate(multiplier_chunks(sigmas, sizes, seed)):
+    for number, multipliers in enumerate(multiplier_chunks(keys, sigmas, sizes, seed)):
         parts.append(stage_samples(multipliers, index, carbon, line_stages, stages))
         done += len(multipliers)
         if on_chunk is not None:

@@ -37,9 +37,12 @@ from .specs import DATA_QUALITY_COLUMNS, FACTOR_COLUMNS as STORED_FACTOR_COLUMNS
 
 # A material line's Circular Footprint Formula parameters (ProductSpec `cff`), optional: files
 # written before them end at units_per_year, and empty cells mean "no CFF".
+# The energy-recovery columns came later and are optional in the same way.
 CFF_COLUMNS = ("cff_a", "cff_r1", "cff_r2", "cff_qsin_qp", "cff_qsout_qp", "cff_recycled",
-               "cff_disposal")
-CFF_NUMBER_COLUMNS = CFF_COLUMNS[:5]
+               "cff_disposal", "cff_r3", "cff_b", "cff_lhv", "cff_xer_heat",
+               "cff_xer_electricity", "cff_energy_recovery", "cff_heat", "cff_electricity")
+CFF_NUMBER_COLUMNS = ("cff_a", "cff_r1", "cff_r2", "cff_qsin_qp", "cff_qsout_qp", "cff_r3",
+                      "cff_b", "cff_lhv", "cff_xer_heat", "cff_xer_electricity")
 COLUMNS = ("stage", "name", "kind", "reference", "amount", "unit", "annual_amount",
            "allocation_basis", "product_quantity", "plant_quantity", "units_per_year",
            *CFF_COLUMNS)
@@ -628,6 +631,12 @@ def instruction_rows() -> list[tuple[str, str]]:
                                              "factor code of the recycled material and of the "
                                              "disposal; empty = no CFF / 仅当产品报废方法为循环足迹"
                                              "公式时用于原材料或包装行；留空表示不用"),
+        ("cff_r3 … cff_electricity / 能量回收", "the energy-recovery part of the same formula: "
+                                              "R3 and B (0-1, B default 0), the lower heating "
+                                              "value in MJ/kg, the heat and electricity "
+                                              "efficiencies (0-1), the factor codes of the "
+                                              "energy-recovery process (gross) and of the heat and "
+                                              "electricity replaced / 循环足迹公式的能量回收部分"),
         ("", "Numbers: a dot for decimals, no thousands separators (1.5, 1500, 1e3). / "
              "数字：用小数点，不加千位分隔符（1.5、1500、1e3）。"),
         ("", "The whole file is checked before anything is saved. / 全部行通过校验后才会保存。"),

@@ -37,6 +37,9 @@ CFF_TERM_LABELS = {"virgin": _l("CFF: virgin material"),
                    "recycled_content": _l("CFF: recycled content"),
                    "recycling_end_of_life": _l("CFF: recycling at end of life"),
                    "recycling_credit": _l("CFF: recycling credit"),
+                   "energy_recovery": _l("CFF: energy recovery"),
+                   "energy_credit_heat": _l("CFF: heat replaced (credit)"),
+                   "energy_credit_electricity": _l("CFF: electricity replaced (credit)"),
                    "disposal": _l("CFF: disposal")}
 DATA_QUALITY_LABELS = {"technological": _l("Technological representativeness"),
                        "temporal": _l("Temporal representativeness"),
@@ -220,10 +223,20 @@ ERROR_MESSAGES = {
     "cff_not_a_material": _l("Circular Footprint Formula parameters belong to a materials or "
                              "packaging line on a factor"),
     "cff_end_of_life_outside_boundary": _l("The boundary is cradle-to-gate: end of life (R2, "
-                                           "disposal) is outside it"),
-    "cff_disposal_missing": _l("Part of the material is not recycled at end of life: give the "
-                               "factor of its disposal"),
-    "cff_disposal_is_a_credit": _l("'%(reference)s' is a credit, not a disposal"),
+                                           "R3, disposal) is outside it"),
+    "cff_disposal_missing": _l("Part of the material is neither recycled nor burnt for energy "
+                               "at end of life: give the factor of its disposal"),
+    "cff_factor_is_a_credit": _l("'%(reference)s' is a credit (%(part)s): the formula gives "
+                                 "the credits itself; choose the process's own, gross factor"),
+    "cff_factor_missing": _l("Give the factor of %(part)s"),
+    "cff_energy_recovery_missing": _l("Part of the material is burnt with energy recovery (R3): "
+                                      "give the factor of the energy-recovery process"),
+    "cff_lhv_missing": _l("Energy is recovered: give the material's lower heating value in "
+                          "MJ/kg"),
+    "cff_r2_r3_above_one": _l("R2 + R3 is %(total)s: the recycled and burnt shares cannot "
+                              "exceed the whole"),
+    "cff_efficiency_above_one": _l("The heat and electricity efficiencies add up to %(total)s: "
+                                   "the recovered energy cannot exceed the heating value"),
     "cff_unknown_factor": _l("unknown factor code '%(reference)s' (%(part)s); search the factor "
                              "library"),
     "credit_lines_under_cff": _l("Under the Circular Footprint Formula, recycling at end of "

@@ -61,8 +61,10 @@ def test_chunks_draw_the_same_numbers_as_one_run():
     from footprint.lca import uncertainty
 
     sigmas = np.array([0.1, 0.4, 0.25])
-    whole = uncertainty.draw_multipliers(sigmas, 1000, seed=7)
-    parts = list(uncertainty.multiplier_chunks(sigmas, uncertainty.chunk_sizes(1000, 7), seed=7))
+    keys = ["factor:a", "factor:b", "line:water:withdrawal:manufacturing:3.0:m3#0"]
+    whole = uncertainty.draw_multipliers(keys, sigmas, 1000, seed=7)
+    parts = list(uncertainty.multiplier_chunks(keys, sigmas, uncertainty.chunk_sizes(1000, 7),
+                                               seed=7))
     assert [len(p) for p in parts] == [143, 143, 143, 143, 143, 143, 142]  # 1000 in 7 parts
     assert np.array_equal(np.vstack(parts), whole)
 

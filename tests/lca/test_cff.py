@@ -41,7 +41,8 @@ def test_the_formula_line_by_term(assessor):
     assert {line["stage"] for line in result["lines"] if line["cff"]["term"] in (
         "recycling_end_of_life", "recycling_credit", "disposal")} == {"end_of_life"}
     assert terms["virgin"]["cff"] == {"term": "virgin", "a": 0.2, "r1": 0.3, "r2": 0.8,
-                                      "qsin_qp": 1.0, "qsout_qp": 1.0}
+                                      "qsin_qp": 1.0, "qsout_qp": 1.0, "r3": 0.0, "b": 0.0,
+                                      "lhv": None, "xer_heat": 0.0, "xer_electricity": 0.0}
     assert all(line["index"] == 0 for line in result["lines"])  # all from spec line 0
 
 
@@ -91,7 +92,7 @@ def test_cradle_to_gate_keeps_the_recycled_content_part_only(assessor):
     (frame(), "cff", "cradle-to-gate", "cff_end_of_life_outside_boundary", "cff"),
     (frame(recycled="al-rcycled-cn"), "cff", "cradle-to-grave", "cff_unknown_factor", "cff"),
     (frame(disposal="recycling-al-credit-cn"), "cff", "cradle-to-grave",
-     "cff_disposal_is_a_credit", "cff"),
+     "cff_factor_is_a_credit", "cff"),
     ({**frame(), "stage": "manufacturing"}, "cff", "cradle-to-grave", "cff_not_a_material",
      "cff"),
 ])
@@ -117,3 +118,97 @@ def test_a_plain_credit_line_under_cff_is_refused(assessor):
     with pytest.raises(SpecError) as info:
         assessor.assess(spec(frame(), credit), iterations=0)
     assert [(e.code, e.location.line) for e in info.value.errors] == [("credit_under_cff", 1)]
+
+
+# The energy-recovery part, on a PET bottle: pet-filament-virgin-cn 1.493 and
+# pet-filament-recycled-cn 1.172 kg CO2e/kg; incineration-msw-grate-gross-cn 398.89 per t
+# (0.39889 per kg); ng-combustion-per-gj 56.1 CO2 + 0.001 CH4 x 29.8 + 0.0001 N2O x 273
+# = 56.1571 kg CO2e per GJ; elec-cn-lca-2024 0.5777 per kWh; landfill-plastic-packaging-cn
+# 74.8 per t (0.0748 per kg).
+PET_V, PET_R, EER, HEAT_GJ, ELEC, LANDFILL = 1.493, 1.172, 0.39889, 56.1571, 0.5777, 0.0748
+
+
+def bottle(**cff):
+    parameters = {"a": 0.5, "r2": 0.3, "r3": 0.4, "recycled": "pet-filament-recycled-cn",
+                  "energy_recovery": "incineration-msw-grate-gross-cn", "lhv": 22,
+                  "xer_heat": 0.1, "xer_electricity": 0.2, "heat": "ng-combustion-per-gj",
+                  "electricity": "elec-cn-lca-2024",
+                  "disposal": "landfill-plastic-packaging-cn", **cff}
+    return {"stage": "packaging", "name": "bottle", "factor": "pet-filament-virgin-cn",
+            "amount": 0.5, "unit": "kg",
+            "cff": {k: v for k, v in parameters.items() if v is not None}}
+
+
+def test_energy_recovery_terms(assessor):
+    result = assessor.assess(spec(bottle()), iterations=0).to_dict()
+    terms = {line["cff"]["term"]: line["carbon"] for line in result["lines"]}
+    assert terms == pytest.approx({
+        "virgin": 0.5 * PET_V,  # R1 = 0: all virgin
+        "recycling_end_of_life": 0.5 * PET_R * (1 - 0.5) * 0.3,
+        "recycling_credit": -0.5 * PET_V * (1 - 0.5) * 0.3 * 1.0,
+        "energy_recovery": 0.5 * EER * (1 - 0) * 0.4,  # 0.2 kg burnt -> 0.079778
+        # 0.5 kg x 0.4 x 22 MJ/kg x 0.1 = 0.44 MJ of heat = 0.00044 GJ
+        "energy_credit_heat": -0.5 * 0.4 * 22 * 0.1 / 1000 * HEAT_GJ,
+        # 0.5 kg x 0.4 x 22 MJ/kg x 0.2 = 0.88 MJ = 0.88 / 3.6 kWh
+        "energy_credit_electricity": -0.5 * 0.4 * 22 * 0.2 / 3.6 * ELEC,
+        "disposal": 0.5 * LANDFILL * (1 - 0.3 - 0.4),
+    }, rel=REL)
+    per_kg = (PET_V + (1 - 0.5) * 0.3 * (PET_R - PET_V)
+              + 0.4 * (EER - 22 * 0.1 / 1000 * HEAT_GJ - 22 * 0.2 / 3.6 * ELEC)
+              + 0.3 * LANDFILL)
+    # the formula per kg, as PEF writes it: 1.493 + 0.15 x (1.172 - 1.493) = 1.44485;
+    # 0.4 x (0.39889 - 0.0022 x 56.1571 - 1.22222 x 0.5777) = -0.17229; 0.3 x 0.0748 = 0.02244
+    assert per_kg == pytest.approx(1.44485 - 0.17229 + 0.02244, abs=1e-5)  # 1.29500
+    assert result["carbon"]["total"] == pytest.approx(0.5 * per_kg, rel=REL)
+    # the two energy credits and the recycling credit are credits
+    assert result["carbon"]["credits"] == pytest.approx(
+        terms["recycling_credit"] + terms["energy_credit_heat"]
+        + terms["energy_credit_electricity"], rel=REL)
+
+
+def test_b_gives_part_of_energy_recovery_to_the_supplier(assessor):
+    whole = {line.cff["term"]: line.carbon["total"]
+             for line in assessor.assess(spec(bottle()), iterations=0).lines}
+    half = {line.cff["term"]: line.carbon["total"]
+            for line in assessor.assess(spec(bottle(b=0.5)), iterations=0).lines}
+    for term in ("energy_recovery", "energy_credit_heat", "energy_credit_electricity"):
+        assert half[term] == pytest.approx(whole[term] * (1 - 0.5), rel=REL)
+    assert half["disposal"] == pytest.approx(whole["disposal"], rel=REL)  # (1 - R2 - R3) ED
+
+
+@pytest.mark.parametrize(("changes", "code"), [
+    ({"energy_recovery": None}, "cff_energy_recovery_missing"),
+    ({"lhv": None}, "cff_lhv_missing"),
+    ({"heat": None}, "cff_factor_missing"),
+    ({"heat": "ng-combustion"}, "unit_mismatch"),  # per m3 of gas, not per unit of energy
+    ({"energy_recovery": "incineration-msw-wte-cn"}, "cff_factor_is_a_credit"),  # net row
+    ({"r2": 0.3, "r3": 0.4, "disposal": None}, "cff_disposal_missing"),
+])
+def test_energy_recovery_refusals_name_the_line(assessor, changes, code):
+    with pytest.raises(SpecError) as info:
+        assessor.assess(spec(bottle(**changes)), iterations=0)
+    error = info.value.errors[0]
+    assert (error.code, error.field, error.location.line_name) == (code, "cff", "bottle")
+
+
+def test_energy_recovery_on_a_line_not_in_mass_is_refused(assessor):
+    with pytest.raises(SpecError) as info:
+        assessor.assess(spec({**bottle(), "amount": 2, "unit": "piece"}), iterations=0)
+    assert info.value.errors[0].code in ("unit_mismatch",)
+
+
+def test_shares_above_the_whole_are_refused_by_name():
+    with pytest.raises(SpecError) as info:
+        spec(bottle(r2=0.7, r3=0.4))
+    assert [(e.code, e.location.path) for e in info.value.errors] == [
+        ("cff_r2_r3_above_one", "lines[0] (bottle).cff")]
+    with pytest.raises(SpecError) as info:
+        spec(bottle(xer_heat=0.7, xer_electricity=0.4))
+    assert info.value.errors[0].code == "cff_efficiency_above_one"
+
+
+def test_no_energy_recovery_leaves_the_formula_as_before(assessor):
+    # r3 = 0: the energy fields are not needed and the terms are those of the frame above
+    result = assessor.assess(spec(frame()), iterations=0).to_dict()
+    assert {line["cff"]["term"] for line in result["lines"]} == {
+        "virgin", "recycled_content", "recycling_end_of_life", "recycling_credit", "disposal"}

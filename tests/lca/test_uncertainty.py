@@ -82,9 +82,10 @@ def test_lines_on_one_factor_take_the_same_draw(assessor):
     factors = [uncertainty.line_factor(item, quality.rate_line(item, spec, assessor.factors, 2024),
                                        spec, assessor.factors) for item in lines]
     keys, sigmas, index = uncertainty.factor_index(factors)
-    assert keys == ["factor:steel-bof", "factor:elec-cn-lca-2024"]
+    assert keys == ["factor:elec-cn-lca-2024", "factor:steel-bof"]  # sorted
     carbon = np.array([0.002 * 1990, 0.0005 * 1990, 5 * 0.5777])  # steel-bof, elec-cn-lca-2024
-    samples = uncertainty.line_samples(uncertainty.draw_multipliers(sigmas, 1000), index, carbon)
+    samples = uncertainty.line_samples(uncertainty.draw_multipliers(keys, sigmas, 1000), index,
+                                       carbon)
     same = np.corrcoef(samples[:, 0], samples[:, 1])[0, 1]
     other = np.corrcoef(samples[:, 0], samples[:, 2])[0, 1]
     assert same == pytest.approx(1.0, abs=1e-12)  # one draw, scaled: perfectly correlated
@@ -93,14 +94,15 @@ def test_lines_on_one_factor_take_the_same_draw(assessor):
     assert abs(other) < 0.15
     # and the stage sums are the matrix product of the same draws
     stages = ("materials", "manufacturing", "packaging")
-    by_stage = uncertainty.stage_samples(uncertainty.draw_multipliers(sigmas, 1000), index,
+    by_stage = uncertainty.stage_samples(uncertainty.draw_multipliers(keys, sigmas, 1000), index,
                                          carbon, [item.stage for item in lines], stages)
     assert np.allclose(by_stage[:, 0], samples[:, 0]) and np.allclose(by_stage[:, 2],
                                                                       samples[:, 1])
 
 
 def test_credits_are_scaled_by_their_multiplier():
-    multipliers = uncertainty.draw_multipliers(np.array([0.2, 0.3]), 50)
+    multipliers = uncertainty.draw_multipliers(["factor:a", "factor:b"], np.array([0.2, 0.3]),
+                                               50)
     carbon = np.array([4.0, -1.5])  # an emission and a credit
     by_stage = uncertainty.stage_samples(multipliers, np.array([0, 1]), carbon,
                                          ["materials", "end_of_life"], ("materials", "end_of_life"))
@@ -214,3 +216,26 @@ def test_cli_what_if_and_compute_iterations(tmp_path, bw_dir):
     assert full["uncertainty"]["method"] == "Monte Carlo, lognormal, pedigree"
     assert full["data_quality"]["primary_share"] == 0.0  # every line on a dataset row
     assert full["lines"][0]["primary"] is False and "flags" in full["lines"][0]["data_quality"]
+
+
+def test_the_draws_do_not_depend_on_the_order_of_the_lines(assessor):
+    lines = [line("materials", "steel frame", 2, "kg", "steel-bof"),
+             {"stage": "manufacturing", "name": "kiln", "emission": "CH4", "amount": 0.3,
+              "unit": "kg"},
+             line("manufacturing", "power", 5, "kWh", "elec-cn-lca-2024"),
+             {"stage": "manufacturing", "name": "dryer", "emission": "CH4", "amount": 0.3,
+              "unit": "kg"},
+             line("packaging", "steel strap", 0.5, "kg", "steel-bof")]
+    forward = assessor.assess(parse_spec({"product": {"name": "x"}, "lines": lines}))
+    shuffled = [lines[i] for i in (2, 4, 1, 0, 3)]  # power first, the CH4 lines swapped
+    other = assessor.assess(parse_spec({"product": {"name": "x"}, "lines": shuffled}))
+    assert forward.uncertainty["total"] == other.uncertainty["total"]
+    assert forward.uncertainty["by_stage"] == other.uncertainty["by_stage"]
+
+
+def test_a_factor_takes_the_same_draws_whatever_else_the_product_holds():
+    alone = uncertainty.draw_multipliers(["factor:pp-cn"], np.array([0.1]), 200)
+    among = uncertainty.draw_multipliers(["factor:steel-bof", "factor:pp-cn", "line:x#0"],
+                                         np.array([0.3, 0.1, 0.2]), 200)
+    assert np.array_equal(among[:, 1], alone[:, 0])
+    assert not np.array_equal(among[:, 0], among[:, 2])  # each key a stream of its own

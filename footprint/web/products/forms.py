@@ -123,7 +123,8 @@ class SupplierFactorForm(FlaskForm):
             raise ValidationError(_l("unknown unit '%(unit)s'", unit=field.data))
 
 
-CFF_FIELDS = ("a", "r1", "r2", "qsin_qp", "qsout_qp", "recycled", "disposal")
+CFF_FIELDS = ("a", "r1", "r2", "qsin_qp", "qsout_qp", "recycled", "disposal", "r3", "b",
+              "energy_recovery", "lhv", "xer_heat", "xer_electricity", "heat", "electricity")
 
 
 def _given(value):
@@ -176,6 +177,26 @@ class LineForm(FlaskForm):
     cff_disposal = StringField(_l("Factor code of the disposal of the rest"),
                                validators=[Length(max=80)],
                                description=_l("Landfill or incineration of what is not recycled"))
+    cff_r3 = NumberField(_l("R3: share burnt with energy recovery (0 to 1)"),
+                         sign="non_negative", validators=[Optional()])
+    cff_b = NumberField(_l("B: share of energy recovery given to the supplier (0 to 1)"),
+                        sign="non_negative", validators=[Optional()],
+                        description=_l("PEF default 0"))
+    cff_energy_recovery = StringField(_l("Factor code of the energy-recovery process"),
+                                      validators=[Length(max=80)],
+                                      description=_l("A gross incineration row: the formula "
+                                                     "gives the energy credits"))
+    cff_lhv = NumberField(_l("LHV: lower heating value of the material (MJ/kg)"),
+                          sign="positive", validators=[Optional()])
+    cff_xer_heat = NumberField(_l("XER,heat: efficiency of recovery as heat (0 to 1)"),
+                               sign="non_negative", validators=[Optional()])
+    cff_xer_electricity = NumberField(_l("XER,elec: efficiency of recovery as electricity "
+                                         "(0 to 1)"), sign="non_negative",
+                                      validators=[Optional()])
+    cff_heat = StringField(_l("Factor code of the heat replaced"), validators=[Length(max=80)],
+                           description=_l("Per unit of energy, e.g. ng-combustion-per-gj"))
+    cff_electricity = StringField(_l("Factor code of the electricity replaced"),
+                                  validators=[Length(max=80)])
 
     def __init__(self, *args, boundary="cradle-to-gate", end_of_life_method="cut-off",
                  custom_units=None, **kwargs):

@@ -203,6 +203,28 @@ def start_server(env: dict, tree: Path, port: int, log: Path, command: list[str]
     sys.exit("the server did not start within 120 s")
 
 
+def start_nginx(instance: Path, upstream_port: int) -> tuple[subprocess.Popen, int]:
+    """nginx with the site of `python -m footprint nginx-config`, in front of the server."""
+    sys.path.insert(0, str(REPO))
+    from footprint.deploy import nginx_main, nginx_site
+
+    folder, port = instance / "nginx", free_port()
+    folder.mkdir(exist_ok=True)
+    site = nginx_site(listen=f"127.0.0.1:{port}", upstream=f"127.0.0.1:{upstream_port}",
+                      cache_dir=str(folder / "cache"))
+    (folder / "nginx.conf").write_text(nginx_main(site, folder))
+    proxy = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-c",
+                              str(folder / "nginx.conf"), "-p", str(folder), "-g", "daemon off;"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port)
+    return proxy, port
+
+
+def serving_cpu(server: subprocess.Popen, proxy: subprocess.Popen | None) -> float:
+    """CPU seconds of the server and of nginx in front of it, if any."""
+    return process_cpu(server.pid) + (process_cpu(proxy.pid) if proxy is not None else 0.0)
+
+
 def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -295,6 +317,9 @@ def main() -> None:
     parser.add_argument("--bw-dir", default=default_bw_dir(),
                         help="a prepared Brightway project to reuse (BRIGHTWAY2_DIR)")
     parser.add_argument("--server", choices=["gunicorn", "waitress"], default="gunicorn")
+    parser.add_argument("--proxy", choices=["none", "nginx"], default="none",
+                        help="nginx: the site of `python -m footprint nginx-config` in front of "
+                             "the server (its 1-second verify cache), the load sent to nginx")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync)")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads a worker (1)")
@@ -343,8 +368,13 @@ def main() -> None:
         wait_for_port(redis_port)
     else:
         env["FOOTPRINT_RATELIMIT_STORAGE_URI"] = "memory://"
+    if args.proxy == "nginx":
+        env["FOOTPRINT_PROXY_FIX"] = "1"
     command = server_command(args, port)
     server = start_server(env, tree, port, log, command)
+    proxy, load_port = None, port
+    if args.proxy == "nginx":
+        proxy, load_port = start_nginx(instance, port)
     script = instance / "bench-wrk.lua"
     script.write_text(WRK_SCRIPT)
     try:
@@ -373,6 +403,8 @@ def main() -> None:
                      if args.server == "waitress" else
                      f"gunicorn {version} ({args.workers} workers, {args.worker_class}, "
                      f"threads {args.threads})")
+        if proxy is not None:
+            described += f", behind nginx on port {load_port} (server CPU includes nginx)"
         print(f"certificate {certificate_id}; server: {described} on 127.0.0.1:{port}, tree "
               f"{tree}; {os.cpu_count()} cores; client {args.client}; rate-limit storage "
               f"{args.ratelimit_storage}; "
@@ -386,15 +418,16 @@ def main() -> None:
         for name in args.only or list(urls):
             path, extra, expect = urls[name]
             if args.warmup:
-                drive(port, path, extra, expect, args.warmup, args.concurrency, args.time_cap)
-            cpu_before, client_before = process_cpu(server.pid), client_cpu_now()
+                drive(load_port, path, extra, expect, args.warmup, args.concurrency,
+                      args.time_cap)
+            cpu_before, client_before = serving_cpu(server, proxy), client_cpu_now()
             if args.client == "wrk":
-                r = drive_wrk(port, path, extra, expect, args.requests, args.concurrency,
+                r = drive_wrk(load_port, path, extra, expect, args.requests, args.concurrency,
                               args.duration, script)
             else:
-                r = drive(port, path, extra, expect, args.requests, args.concurrency,
+                r = drive(load_port, path, extra, expect, args.requests, args.concurrency,
                           args.time_cap)
-            server_cpu = process_cpu(server.pid) - cpu_before
+            server_cpu = serving_cpu(server, proxy) - cpu_before
             client_cpu = client_cpu_now() - client_before
             kinds = f" ({', '.join(r['error_kinds'])})" if r["errors"] else ""
             label = path + (" + If-None-Match" if extra else "")
@@ -403,6 +436,9 @@ def main() -> None:
                   f"{r['errors']}{kinds} | {server_cpu:.2f} | "
                   f"{100 * server_cpu / r['wall']:.0f} | {client_cpu:.2f} |", flush=True)
     finally:
+        if proxy is not None:
+            proxy.terminate()
+            proxy.wait(timeout=20)
         server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=20)

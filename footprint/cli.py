@@ -310,6 +310,24 @@ def serve(ctx, host: str, port: int, demo: bool, production: bool):
     waitress.serve(app, host=host, port=port, threads=8)
 
 
+@cli.command("nginx-config")
+@click.option("--listen", default="80", show_default=True, help="port (or address:port) nginx "
+              "answers on")
+@click.option("--upstream", default="127.0.0.1:8000", show_default=True,
+              help="host:port of the production server (gunicorn.conf.py's bind)")
+@click.option("--cache-dir", default="/var/cache/nginx/footprint", show_default=True,
+              help="folder of the verify cache (nginx's user must own it)")
+def nginx_config(listen: str, upstream: str, cache_dir: str):
+    """Print the nginx site to put in front of the production server (footprint/deploy/
+    nginx-site.conf): it caches the public verify answers for a second."""
+    from .deploy import nginx_site
+
+    try:
+        click.echo(nginx_site(listen=listen, upstream=upstream, cache_dir=cache_dir), nl=False)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.pass_context
 def worker(ctx):

@@ -124,8 +124,8 @@ def test_downloads(client, applicant):
     codes = [row[0] for row in book["Factors"].iter_rows(min_row=2, values_only=True)]
     assert "steel-bof" in codes and len(codes) == len(catalogue().factor_units)
     csv_text = client.get("/products/1/lines.csv").get_data(as_text=True)
-    # five empty allocation cells, then the seven empty CFF parameters
-    assert csv_text.splitlines()[1] == "materials,housing,factor,steel-bof,2.5,kg" + "," * 12
+    # five empty allocation cells, then the fifteen empty CFF parameters
+    assert csv_text.splitlines()[1] == "materials,housing,factor,steel-bof,2.5,kg" + "," * 20
 
 
 def test_formula_like_text_is_exported_inert_and_imported_back():

@@ -387,7 +387,8 @@ def main() -> None:
                 except OSError:
                     pass
                 time.sleep(0.3)
-        status, headers, _ = fetch(port, f"/api/v1/certificates/{certificate_id}")
+        # the ETag as the load's clients see it (behind nginx the answer names nginx's host)
+        status, headers, _ = fetch(load_port, f"/api/v1/certificates/{certificate_id}")
         if status != 200:
             sys.exit(f"GET /api/v1/certificates/{certificate_id}: {status}")
         etag = headers.get("ETag") or headers.get("Etag")

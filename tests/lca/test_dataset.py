@@ -259,10 +259,35 @@ def test_pp_routes_are_rows_and_the_default_names_them():
         (7.95 / 7.4) ** (1 / 3.92), abs=1e-5)
 
 
-def test_abs_default_keeps_its_only_source_and_says_so():
-    abs_cn = load_factors()["abs-cn"]
-    assert abs_cn.gases == {"co2e_fossil": 16.6} and abs_cn.year == "2005"
-    assert "only citable ABS value" in abs_cn.notes
+# Rows read from ICE v2.0 (Hammond & Jones, University of Bath, 2011), Plastics, kg CO2e per kg
+ICE_ROWS = {"pa6-ice": ("Nylon (Polyamide) 6 Polymer", 9.14),
+            "pa66-ice": ("Nylon (polyamide) 6,6 Polymer", 7.92),
+            "pu-foam-flexible-ice": ("Polyurethane Flexible Foam", 4.84),
+            "pu-foam-rigid-ice": ("Polyurethane Rigid Foam", 4.26),
+            "abs-ice": ("ABS", 3.76),
+            "pc-ice": ("Polycarbonate", 7.62)}
+
+
+@pytest.mark.parametrize("code", ICE_ROWS)
+def test_ice_rows_name_their_table_row_and_value(code):
+    factor = load_factors()[code]
+    row_name, value = ICE_ROWS[code]
+    assert factor.gases == {"co2e_fossil": value} and factor.unit == "kg"
+    assert factor.source.startswith("Hammond & Jones, Inventory of Carbon and Energy (ICE) v2.0")
+    assert f"'{row_name}' {value} kgCO2e/kg" in factor.source
+    assert (factor.year, factor.geography, factor.scope, factor.confidence) == (
+        "2011", "UK", "cradle-to-gate", "mirror")
+
+
+def test_abs_default_is_the_ice_value_and_the_chinese_outlier_says_so():
+    factors = load_factors()
+    assert factors["abs-cn"].gases == {"co2e_fossil": 16.6} and factors["abs-cn"].year == "2005"
+    assert "abs-ice" in factors["abs-cn"].notes and "outlier" in factors["abs-cn"].notes
+    assert "Documented default for ABS" in factors["abs-ice"].notes
+    # 16.6 / 3.76 = 4.41: the ratio the notes give
+    assert "16.6 / 3.76 = 4.4" in factors["abs-cn"].notes
+    examples = (dataset.DATASETS_DIR / "examples").glob("*.yaml")
+    assert not [path.name for path in examples if "factor: abs-cn" in path.read_text("utf-8")]
 
 
 def test_every_gsd_is_at_least_one_and_explained():
@@ -309,6 +334,8 @@ def test_eu_plastics_carry_no_gross_water_use():
 def test_items_without_a_source_are_listed_as_not_shipped():
     readme = (dataset.DATASETS_DIR / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Sources and choices of issue 9"):]
-    for item in ("PA6 polymer", "PU foam", "powder coatings", "copper wire and cable",
-                 "printed circuit boards by area"):
+    for item in ("powder coatings", "copper wire and cable", "printed circuit boards by area"):
         assert f"{item}: not shipped: no source found" in section
+    codes = load_factors()
+    for item, code in (("PA6 polymer", "pa6-ice"), ("PU foam", "pu-foam-flexible-ice")):
+        assert code in codes and f"{item}: not shipped" not in section

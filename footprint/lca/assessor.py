@@ -73,7 +73,10 @@ class Assessor:
         self._total_column = dict(self._carbon_columns)["total"]
         self._water_column = keys.index(methods.WATER_CONSUMPTION.key)
         self._scarcity_column = keys.index(methods.WATER_SCARCITY.key)
+        self._method_names = {m.key: m.name for m in methods.ALL}
         self._row_facts: dict[tuple, LineFacts] = {}
+        self._profiles: dict[tuple, int] = {}
+        self._profile_of: dict[str, int] = {}
 
     def assess(self, spec: ProductSpec, *, iterations: int = uncertainty.DEFAULT_ITERATIONS,
                seed: int = uncertainty.SEED) -> AssessmentResult:
@@ -132,29 +135,33 @@ class Assessor:
         if iterations > 0:
             uncertain = uncertainty.analyse(lines, carbon, _draws(lines, facts), stages,
                                             iterations, seed)
-        water, scarcity = (per_line[:, self._water_column].tolist(),
-                           per_line[:, self._scarcity_column].tolist())
-        carbon_parts = [(name, per_line[:, column].tolist())
-                        for name, column in self._carbon_columns]
         return AssessmentResult(
             product=spec.product.model_dump(),
             stages=stages,
-            lines=tuple(
-                LineResult(index=line.index, name=line.name, stage=line.stage, kind=line.kind,
-                           reference=line.reference, amount=line.amount, unit=line.unit,
-                           carbon={name: values[i] for name, values in carbon_parts},
-                           water_consumption_m3=water[i], water_scarcity_m3_world_eq=scarcity[i],
-                           reporting=(fact.reporting if fact.reusable
-                                      else line_reporting(line, spec, self.factors)),
-                           data_quality=fact.quality_dict, cff=line.cff)
-                for i, (line, fact) in enumerate(zip(lines, facts))),
+            make_lines=lambda: self._line_results(spec, lines, facts, per_line),
             dataset_version=self.dataset_version,
-            methods={m.key: m.name for m in methods.ALL},
+            methods=self._method_names,
             water_region=spec.product.water_region,
             water_region_cf=self.aware[spec.product.water_region].cf,
             data_quality=summary,
             uncertainty=uncertain,
         )
+
+    def _line_results(self, spec: ProductSpec, lines: list[ResolvedLine],
+                      facts: list["LineFacts"], per_line: np.ndarray) -> tuple[LineResult, ...]:
+        water, scarcity = (per_line[:, self._water_column].tolist(),
+                           per_line[:, self._scarcity_column].tolist())
+        carbon_parts = [(name, per_line[:, column].tolist())
+                        for name, column in self._carbon_columns]
+        return tuple(
+            LineResult(index=line.index, name=line.name, stage=line.stage, kind=line.kind,
+                       reference=line.reference, amount=line.amount, unit=line.unit,
+                       carbon={name: values[i] for name, values in carbon_parts},
+                       water_consumption_m3=water[i], water_scarcity_m3_world_eq=scarcity[i],
+                       reporting=(fact.reporting if fact.reusable
+                                  else line_reporting(line, spec, self.factors)),
+                       data_quality=fact.quality_dict, cff=line.cff)
+            for i, (line, fact) in enumerate(zip(lines, facts)))
 
     def monte_carlo(self, spec: ProductSpec, *, iterations: int,
                     seed: int = uncertainty.SEED, chunks: int = 1, on_chunk=None) -> dict:
@@ -167,34 +174,55 @@ class Assessor:
                                    chunks=chunks, on_chunk=on_chunk)
 
     def _facts_of(self, spec: ProductSpec, lines: list[ResolvedLine]) -> list["LineFacts"]:
+        """What each line's reporting, quality and uncertainty take from what it refers to. A
+        background row's facts depend only on the row's metadata (its profile: category, scope,
+        year, place, confidence...), the stage and the product's year and geography, and a
+        measured line's on its gas or water kind: found once per Assessor, as a batch meets
+        the same profiles again and again; a supplier factor's once per spec."""
         reference_year = spec.product.reference_year or utcnow().year
-        of_spec: dict[tuple, LineFacts] = {}
-        return [self._facts(line, spec, reference_year, of_spec) for line in lines]
+        geography = spec.product.geography
+        known, profile_of, of_spec = self._row_facts, self._profile_of, {}
+        found = []
+        for line in lines:  # a batch runs this for every line: kept flat
+            if line.kind == "factor":
+                profile = profile_of.get(line.reference)
+                if profile is None:
+                    profile = self._profile(line.reference)
+                key, where = (profile, line.stage, line.cff["term"] if line.cff else None,
+                              reference_year, geography), known
+            elif line.kind == "custom_factor":  # the supplier's factor is the spec's own
+                key, where = (line.kind, line.reference, line.stage), of_spec
+            else:  # a measured emission or water line: the same facts in every spec
+                key, where = (line.kind, line.reference, line.stage), known
+            facts = where.get(key)
+            if facts is None:
+                facts = self._new_facts(line, spec, reference_year)
+                if len(where) >= MAX_ROW_FACTS:
+                    where.clear()
+                where[key] = facts
+            found.append(facts)
+        return found
 
-    def _facts(self, line: ResolvedLine, spec: ProductSpec, reference_year: int,
-               of_spec: dict) -> "LineFacts":
-        """What a line's reporting, quality and uncertainty take from what it refers to. A
-        background row's facts depend only on the row, the stage and the product's year and
-        geography, and a measured line's on its gas or water kind: found once per Assessor, as
-        a batch meets the same rows again and again; a supplier factor's once per spec."""
-        if line.kind == "factor":
-            key, known = (line.reference, line.stage, line.cff and line.cff["term"],
-                          reference_year, spec.product.geography), self._row_facts
-        elif line.kind == "custom_factor":  # the supplier's factor is the spec's own
-            key, known = (line.kind, line.reference, line.stage), of_spec
-        else:  # a measured emission or water line: the same facts in every spec
-            key, known = (line.kind, line.reference, line.stage), self._row_facts
-        facts = known.get(key)
-        if facts is None:
-            rated = quality.rate_line(line, spec, self.factors, reference_year)
-            reporting = line_reporting(line, spec, self.factors)
-            facts = LineFacts(rated, rated.to_dict(),
-                              uncertainty.line_factor(line, rated, spec, self.factors),
-                              reporting, reusable=reporting.biogenic_carbon_kg is None)
-            if len(known) >= MAX_ROW_FACTS:
-                known.clear()
-            known[key] = facts
-        return facts
+    def _new_facts(self, line: ResolvedLine, spec: ProductSpec,
+                   reference_year: int) -> "LineFacts":
+        rated = quality.rate_line(line, spec, self.factors, reference_year)
+        reporting = line_reporting(line, spec, self.factors)
+        return LineFacts(rated, rated.to_dict(),
+                         uncertainty.line_factor(line, rated, spec, self.factors).sigma,
+                         reporting, reusable=reporting.biogenic_carbon_kg is None)
+
+    def _profile(self, code: str) -> int:
+        """The number of the row's metadata profile: rows with equal metadata rate, report and
+        vary alike, whatever their values."""
+        number = self._profile_of.get(code)
+        if number is None:
+            row = self.factors[code]
+            profile = (row.category, row.scope, row.year, row.geography, row.confidence,
+                       getattr(row, "gsd", None), row.is_credit, row.has_water_data,
+                       row.land_use_assessed, row.biogenic_carbon_kg is None)
+            number = self._profile_of[code] = self._profiles.setdefault(profile,
+                                                                        len(self._profiles))
+        return number
 
 
 # Lines whose factor takes one draw wherever it is used; the others (direct emissions, water)
@@ -209,23 +237,23 @@ def _draws(lines: list[ResolvedLine], facts: list["LineFacts"]) -> list:
     draws = []
     for line, fact in zip(lines, facts):
         if line.kind in SHARED_DRAWS:
-            draws.append(fact.factor)
+            draws.append(uncertainty.shared_factor(line, fact.sigma))
             continue
         same = (line.kind, line.reference, line.stage, line.amount, line.unit)
         seen[same] = seen.get(same, -1) + 1
-        draws.append(uncertainty.measured_factor(line, fact.factor.sigma, seen[same]))
+        draws.append(uncertainty.measured_factor(line, fact.sigma, seen[same]))
     return draws
 
 
-# Rows x stages x years x places an Assessor remembers facts of, before starting afresh.
+# Profiles x stages x years x places an Assessor remembers facts of, before starting afresh.
 MAX_ROW_FACTS = 500_000
 
 
 @dataclass(frozen=True)
 class LineFacts:
     quality: quality.LineQuality
-    quality_dict: dict  # shared by the lines on one row: read, never changed
-    factor: uncertainty.FactorUncertainty
+    quality_dict: dict  # shared by the lines on one profile: read, never changed
+    sigma: float  # of the line's factor (uncertainty.line_factor)
     reporting: LineReporting
     # False when the reporting holds a carbon content, which scales with each line's amount
     reusable: bool

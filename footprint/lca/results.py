@@ -1,7 +1,9 @@
 """Plain results of one assessment: totals, stages and lines, with the versions used."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
 
 CARBON_KEYS = ("total", "fossil", "biogenic", "land_use")
 # Below this a Brightway score is the solver's round-off, not a contribution.
@@ -69,13 +71,19 @@ class LineResult:
 class AssessmentResult:
     product: dict
     stages: tuple[str, ...]
-    lines: tuple[LineResult, ...]
-    dataset_version: str
-    methods: dict[str, tuple[str, ...]]
-    water_region: str
-    water_region_cf: float
+    # Builds `lines` when first asked: a batch that keeps only the totals never makes a
+    # hundred thousand line objects.
+    make_lines: Callable[[], tuple[LineResult, ...]] = field(repr=False, compare=False)
+    dataset_version: str = ""
+    methods: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    water_region: str = "CN"
+    water_region_cf: float = 0.0
     data_quality: dict | None = None  # quality.summary()
     uncertainty: dict | None = None  # uncertainty.analyse(); None when no iterations were run
+
+    @cached_property
+    def lines(self) -> tuple[LineResult, ...]:
+        return self.make_lines()
 
     def carbon(self, key: str = "total") -> float:
         return sum((line.carbon[key] for line in self.lines), 0.0)

@@ -146,6 +146,12 @@ def _row_sigma(basic_variance: float, reliability: int, age_years: int | None,
                                            geographical, technological), gsd)
 
 
+def shared_factor(line, sigma_: float) -> FactorUncertainty:
+    """A dataset row or supplier factor: one draw for every line on it."""
+    prefix = "factor" if line.kind == "factor" else "custom"
+    return FactorUncertainty(f"{prefix}:{line.reference}", sigma_)
+
+
 def line_factor(line, quality, spec, factors: dict) -> FactorUncertainty:
     """The factor whose multiplier scales this resolved line, with its sigma."""
     if line.kind == "factor":

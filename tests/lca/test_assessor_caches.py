@@ -84,3 +84,21 @@ def test_unit_conversions_are_cached_per_pair_and_errors_are_not():
         with pytest.raises(units.UnitError):
             units.conversion_factor("kWh", "kg")
     assert units.conversion_factor.cache_info().currsize == 1  # the error is not remembered
+
+
+def test_rows_with_one_metadata_profile_share_facts_but_not_their_draws(assessor):
+    from footprint.lca.assessor import _draws
+    from footprint.lca.spec import resolve
+
+    # cu-cn and ps-cn: material, cradle-to-gate, 2021, China, mirror, no gsd: one profile.
+    # pc-cn differs only in its year (2019): against 2027, ages 6 and 8 rate 2 and 3.
+    lines = [{"stage": "materials", "name": code, "factor": code, "amount": 1, "unit": "kg"}
+             for code in ("cu-cn", "ps-cn", "pc-cn")]
+    product = spec(lines, reference_year=2027)
+    result = assessor.assess(product, iterations=0)
+    cu, ps, pc = (line.data_quality for line in result.lines)
+    assert cu is ps  # the same facts object, shared and never changed
+    assert (cu["temporal"], pc["temporal"]) == (2, 3)
+    resolved = resolve(product, assessor.catalogue)
+    keys = [draw.key for draw in _draws(resolved, assessor._facts_of(product, resolved))]
+    assert keys == ["factor:cu-cn", "factor:ps-cn", "factor:pc-cn"]  # a draw per row

@@ -75,8 +75,7 @@ class Assessor:
         self._scarcity_column = keys.index(methods.WATER_SCARCITY.key)
         self._method_names = {m.key: m.name for m in methods.ALL}
         self._row_facts: dict[tuple, LineFacts] = {}
-        self._profiles: dict[tuple, int] = {}
-        self._profile_of: dict[str, int] = {}
+        self._profile_of = _row_profiles(self.factors)
 
     def assess(self, spec: ProductSpec, *, iterations: int = uncertainty.DEFAULT_ITERATIONS,
                seed: int = uncertainty.SEED) -> AssessmentResult:
@@ -88,14 +87,18 @@ class Assessor:
     def line_scores(self, spec: ProductSpec, lines: list[ResolvedLine]) -> np.ndarray:
         """(lines x methods) score of each line: its flow amount x the unit score of what it
         uses (a background activity, a supplier factor, a gas, consumed water)."""
-        per_unit = np.empty((len(lines), len(methods.ALL)))
-        on_background = [i for i, line in enumerate(lines) if line.kind == "factor"]
-        per_unit[on_background] = self.unit_scores.scores[
-            [self._row_of_factor[lines[i].reference] for i in on_background]]
-        extra = self._extra_rows(spec)
+        row_of, rows, others = self._row_of_factor, [], []
         for i, line in enumerate(lines):
-            if line.kind != "factor":
-                per_unit[i] = extra[(line.kind, line.reference)]
+            if line.kind == "factor":
+                rows.append(row_of[line.reference])
+            else:
+                rows.append(0)  # replaced below
+                others.append(i)
+        per_unit = self.unit_scores.scores[rows]
+        if others:
+            extra = self._extra_rows(spec)
+            for i in others:
+                per_unit[i] = extra[(lines[i].kind, lines[i].reference)]
         amounts = np.fromiter((line.flow_amount for line in lines), dtype=float,
                               count=len(lines))
         per_line = amounts[:, None] * per_unit
@@ -174,32 +177,33 @@ class Assessor:
                                    chunks=chunks, on_chunk=on_chunk)
 
     def _facts_of(self, spec: ProductSpec, lines: list[ResolvedLine]) -> list["LineFacts"]:
-        """What each line's reporting, quality and uncertainty take from what it refers to. A
-        background row's facts depend only on the row's metadata (its profile: category, scope,
-        year, place, confidence...), the stage and the product's year and geography, and a
-        measured line's on its gas or water kind: found once per Assessor, as a batch meets
-        the same profiles again and again; a supplier factor's once per spec."""
+        """What each line's reporting, quality and uncertainty take from what it refers to.
+        They depend only on a profile of it: a background row's metadata (category, scope,
+        year, place, confidence...), a supplier factor's ratings and flags, a measured line's
+        gas or water kind; and on the stage and the product's year and geography. Found once
+        per Assessor, as a batch meets the same profiles again and again."""
         reference_year = spec.product.reference_year or utcnow().year
         geography = spec.product.geography
-        known, profile_of, of_spec = self._row_facts, self._profile_of, {}
+        known, profile_of = self._row_facts, self._profile_of
+        suppliers = None
         found = []
         for line in lines:  # a batch runs this for every line: kept flat
             if line.kind == "factor":
-                profile = profile_of.get(line.reference)
-                if profile is None:
-                    profile = self._profile(line.reference)
-                key, where = (profile, line.stage, line.cff["term"] if line.cff else None,
-                              reference_year, geography), known
-            elif line.kind == "custom_factor":  # the supplier's factor is the spec's own
-                key, where = (line.kind, line.reference, line.stage), of_spec
-            else:  # a measured emission or water line: the same facts in every spec
-                key, where = (line.kind, line.reference, line.stage), known
-            facts = where.get(key)
+                profile = profile_of[line.reference]
+            elif line.kind == "custom_factor":
+                if suppliers is None:
+                    suppliers = {f.code: _supplier_profile(f) for f in spec.factors}
+                profile = suppliers[line.reference]
+            else:  # a measured emission or water line
+                profile = (line.kind, line.reference)
+            key = (profile, line.stage, line.cff["term"] if line.cff else None,
+                   reference_year, geography)
+            facts = known.get(key)
             if facts is None:
                 facts = self._new_facts(line, spec, reference_year)
-                if len(where) >= MAX_ROW_FACTS:
-                    where.clear()
-                where[key] = facts
+                if len(known) >= MAX_ROW_FACTS:
+                    known.clear()
+                known[key] = facts
             found.append(facts)
         return found
 
@@ -211,18 +215,24 @@ class Assessor:
                          uncertainty.line_factor(line, rated, spec, self.factors).sigma,
                          reporting, reusable=reporting.biogenic_carbon_kg is None)
 
-    def _profile(self, code: str) -> int:
-        """The number of the row's metadata profile: rows with equal metadata rate, report and
-        vary alike, whatever their values."""
-        number = self._profile_of.get(code)
-        if number is None:
-            row = self.factors[code]
-            profile = (row.category, row.scope, row.year, row.geography, row.confidence,
-                       getattr(row, "gsd", None), row.is_credit, row.has_water_data,
-                       row.land_use_assessed, row.biogenic_carbon_kg is None)
-            number = self._profile_of[code] = self._profiles.setdefault(profile,
-                                                                        len(self._profiles))
-        return number
+
+def _row_profiles(factors: dict[str, dataset.Factor]) -> dict[str, int]:
+    """Each dataset row's metadata profile, numbered: rows with equal metadata rate, report
+    and vary alike whatever their values, so their facts are found once."""
+    numbers: dict[tuple, int] = {}
+    return {code: numbers.setdefault(
+        (row.category, row.scope, row.year, row.geography, row.confidence,
+         getattr(row, "gsd", None), row.is_credit, row.has_water_data, row.land_use_assessed,
+         row.biogenic_carbon_kg is None), len(numbers)) for code, row in factors.items()}
+
+
+def _supplier_profile(factor) -> tuple:
+    """What a supplier factor's facts depend on (quality.rate_line, reporting.line_reporting,
+    uncertainty.line_factor)."""
+    rating = factor.data_quality
+    return ("custom_factor", rating.technological, rating.temporal, rating.geographical,
+            factor.gsd, bool(factor.water_m3), factor.land_use_assessed,
+            factor.co2e_land_use != 0, factor.biogenic_carbon_kg is None)
 
 
 # Lines whose factor takes one draw wherever it is used; the others (direct emissions, water)

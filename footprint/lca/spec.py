@@ -297,10 +297,6 @@ class Catalogue:
     # datasets/recycling.csv: recycled-content rows and recycling-credit rows -> their material.
     recycled_content: dict[str, str] = field(default_factory=dict)
     credit_materials: dict[str, str] = field(default_factory=dict)
-    # check_line's verdicts on lines that passed, by what decides them (stage, reference, unit,
-    # boundary, method): a batch of products repeats the same few thousand, and checking one
-    # again costs more than the arithmetic of the line.
-    passed_lines: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(slots=True)  # not frozen: cheaper to make, and a batch makes a hundred thousand
@@ -429,14 +425,17 @@ def resolve(spec: ProductSpec, catalogue: Catalogue) -> list[ResolvedLine]:
     from .circular import cff_lines  # it builds on this module
 
     resolved = []
-    for index, line in enumerate(spec.lines):
+    boundary, method = spec.product.boundary, spec.product.end_of_life_method
+    for index, line in enumerate(spec.lines):  # every line of every product of a batch
         try:
             if line.cff is None:
-                resolved.append(_resolve_line(index, line, spec.product, catalogue,
-                                              custom_units))
+                kind, reference, sign, factor = _check_line(line, boundary, catalogue,
+                                                            custom_units, method)
+                amount = line.amount_per_unit()
+                resolved.append(ResolvedLine(index, line.stage, line.name, kind, reference,
+                                             amount, line.unit, sign * amount * factor))
             else:
-                resolved += cff_lines(index, line, spec.product.boundary, catalogue,
-                                      spec.product.end_of_life_method)
+                resolved += cff_lines(index, line, boundary, catalogue, method)
         except LineProblem as problem:
             problems.append(_on_line(problem, index, line.name))
     problems += recycling_double_counts(resolved, catalogue)
@@ -481,21 +480,9 @@ def check_line(line: Line, boundary: str, catalogue: Catalogue,
     Raises LineProblem naming the field at fault, so forms can show it beside that field.
     `end_of_life_method` is the product's (a credit line is refused under cut-off).
     """
-    custom_units = custom_units or {}
-    key = (line.stage, line.factor, line.emission, line.water, line.unit, boundary,
-           end_of_life_method)
-    passed = None if line.factor in custom_units else catalogue.passed_lines.get(key)
-    if passed is None:
-        passed = _check_line(line, boundary, catalogue, custom_units, end_of_life_method)
-        if line.factor not in custom_units:
-            if len(catalogue.passed_lines) >= MAX_PASSED_LINES:
-                catalogue.passed_lines.clear()
-            catalogue.passed_lines[key] = passed
-    kind, reference, sign, factor = passed
+    kind, reference, sign, factor = _check_line(line, boundary, catalogue, custom_units or {},
+                                                end_of_life_method)
     return kind, reference, sign * line.amount_per_unit() * factor
-
-
-MAX_PASSED_LINES = 200_000
 
 
 def check_spec_line(line: Line, boundary: str, catalogue: Catalogue,
@@ -512,68 +499,80 @@ def check_spec_line(line: Line, boundary: str, catalogue: Catalogue,
         cff_lines(0, line, boundary, catalogue, end_of_life_method)
 
 
+_STAGES_IN = {boundary: frozenset(stages) for boundary, stages in BOUNDARY_STAGES.items()}
+
+
 def _check_line(line: Line, boundary: str, catalogue: Catalogue, custom_units: dict[str, str],
                 end_of_life_method: str) -> tuple[str, str, float, float]:
-    """check_line without the amount: (kind, reference, sign, unit conversion factor)."""
-    if line.stage not in STAGES:
-        raise LineProblem("stage", "unknown_stage",
-                          f"unknown stage '{line.stage}' (stages: {', '.join(STAGES)})",
-                          stage=line.stage)
-    if line.stage not in BOUNDARY_STAGES[boundary]:
+    """check_line without the amount: (kind, reference, sign, unit conversion factor).
+    Every line of every product of a batch passes here: the common case takes a few lookups."""
+    if line.stage not in _STAGES_IN[boundary]:
+        if line.stage not in STAGES:
+            raise LineProblem("stage", "unknown_stage",
+                              f"unknown stage '{line.stage}' (stages: {', '.join(STAGES)})",
+                              stage=line.stage)
         raise LineProblem("stage", "outside_boundary",
                           f"stage '{line.stage}' is outside the {boundary} boundary",
                           stage=line.stage, boundary=boundary)
-    given = [k for k in ("factor", "emission", "water") if getattr(line, k)]
-    if len(given) != 1:
+    factor, emission, water = line.factor, line.emission, line.water
+    if bool(factor) + bool(emission) + bool(water) != 1:
         raise LineProblem("reference", "one_reference",
                           "give exactly one of 'factor', 'emission' or 'water'")
-    kind = given[0]
-    reference = getattr(line, kind)
     sign = 1.0
-    if kind == "factor":
-        if reference in custom_units:
-            kind, target_unit = "custom_factor", custom_units[reference]
-        elif reference in catalogue.factor_units:
-            target_unit = catalogue.factor_units[reference]
+    if factor:
+        kind, reference = "factor", factor
+        target_unit = custom_units.get(factor)
+        if target_unit is not None:
+            kind = "custom_factor"
         else:
-            raise LineProblem("reference", "unknown_factor", f"unknown factor '{reference}'",
-                              reference=reference)
-        if reference in catalogue.credit_factors and line.stage != "end_of_life":
-            raise LineProblem("reference", "credit_outside_end_of_life",
-                              f"factor '{reference}' is a credit (negative emissions) and may "
-                              f"only be used at end of life", reference=reference)
-        if reference in catalogue.credit_factors and end_of_life_method == "cff":
-            raise LineProblem("reference", "credit_under_cff",
-                              f"factor '{reference}' is a credit line, and the product's "
-                              f"end-of-life method is 'cff', where recycling at end of life is "
-                              f"part of each material line's CFF parameters (cff.r2): remove "
-                              f"the line and give the material line its 'cff'",
-                              reference=reference)
-        if reference in catalogue.credit_factors and end_of_life_method == "cut-off":
-            raise LineProblem("reference", "credit_under_cut_off",
-                              f"factor '{reference}' is a credit (negative emissions), and the "
-                              f"product's end-of-life method (product.end_of_life_method) is "
-                              f"'cut-off', which gives no credit for recycling or energy "
-                              f"recovery; remove the line or choose 'substitution' or 'cff'",
-                              reference=reference, end_of_life_method=end_of_life_method)
-    elif kind == "emission":
-        if flows.gas_name(reference) is None:
+            target_unit = catalogue.factor_units.get(factor)
+            if target_unit is None:
+                raise LineProblem("reference", "unknown_factor", f"unknown factor '{factor}'",
+                                  reference=factor)
+        if factor in catalogue.credit_factors:
+            _check_credit(line, factor, end_of_life_method)
+    elif emission:
+        reference = flows.gas_name(emission)
+        if reference is None:
             raise LineProblem("reference", "unknown_gas",
-                              f"unknown gas '{reference}' (known: {', '.join(flows.GASES)})",
-                              reference=reference)
-        reference, target_unit = flows.gas_name(reference), "kg"
+                              f"unknown gas '{emission}' (known: {', '.join(flows.GASES)})",
+                              reference=emission)
+        kind, target_unit = "emission", "kg"
     else:
-        if reference not in WATER_KINDS:
+        if water not in WATER_KINDS:
             raise LineProblem("reference", "unknown_water_kind", f"unknown water kind "
-                              f"'{reference}' (known: {', '.join(WATER_KINDS)})",
-                              reference=reference)
-        target_unit, sign = "m3", WATER_KINDS[reference]
+                              f"'{water}' (known: {', '.join(WATER_KINDS)})",
+                              reference=water)
+        kind, reference, target_unit, sign = "water", water, "m3", WATER_KINDS[water]
     try:
-        factor = conversion_factor(line.unit, target_unit)
+        conversion = conversion_factor(line.unit, target_unit)
     except UnitError as exc:
         raise LineProblem("unit", exc.code, exc.message, unit=line.unit,
                           target=target_unit) from None
-    return kind, reference, sign, factor
+    return kind, reference, sign, conversion
+
+
+def _check_credit(line: Line, reference: str, end_of_life_method: str) -> None:
+    """A credit row (negative emissions) on a line: only at end of life, and only under
+    substitution."""
+    if line.stage != "end_of_life":
+        raise LineProblem("reference", "credit_outside_end_of_life",
+                          f"factor '{reference}' is a credit (negative emissions) and may "
+                          f"only be used at end of life", reference=reference)
+    if end_of_life_method == "cff":
+        raise LineProblem("reference", "credit_under_cff",
+                          f"factor '{reference}' is a credit line, and the product's "
+                          f"end-of-life method is 'cff', where recycling at end of life is "
+                          f"part of each material line's CFF parameters (cff.r2): remove "
+                          f"the line and give the material line its 'cff'",
+                          reference=reference)
+    if end_of_life_method == "cut-off":
+        raise LineProblem("reference", "credit_under_cut_off",
+                          f"factor '{reference}' is a credit (negative emissions), and the "
+                          f"product's end-of-life method (product.end_of_life_method) is "
+                          f"'cut-off', which gives no credit for recycling or energy "
+                          f"recovery; remove the line or choose 'substitution' or 'cff'",
+                          reference=reference, end_of_life_method=end_of_life_method)
 
 
 def recycling_double_counts(lines: list[ResolvedLine], catalogue: Catalogue) -> list[InputError]:
@@ -599,11 +598,3 @@ def recycling_double_counts(lines: list[ResolvedLine], catalogue: Catalogue) -> 
                 recycled_factor=taken.reference, credit_line=credit.index,
                 credit_line_name=credit.name, credit_factor=credit.reference))
     return problems
-
-
-def _resolve_line(index, line, product, catalogue, custom_units) -> ResolvedLine:
-    kind, reference, flow_amount = check_line(line, product.boundary, catalogue, custom_units,
-                                              end_of_life_method=product.end_of_life_method)
-    return ResolvedLine(index=index, stage=line.stage, name=line.name, kind=kind,
-                        reference=reference, amount=line.amount_per_unit(), unit=line.unit,
-                        flow_amount=flow_amount)

@@ -51,23 +51,14 @@ def test_a_direct_emission_line_keeps_a_draw_of_its_own(assessor):
     assert spread["two"] < spread["one"]
 
 
-def test_a_passed_line_check_is_remembered_and_a_failed_one_is_not():
+def test_a_supplier_factor_is_checked_against_its_own_unit():
     from footprint.lca.spec import Line, LineProblem, check_line
 
     rows = catalogue()
-    rows.passed_lines.clear()
     line = Line.model_validate({"stage": "materials", "name": "frame", "factor": "al-primary-cn",
                                 "amount": 250, "unit": "kg"})
     assert check_line(line, "cradle-to-gate", rows, end_of_life_method="cut-off")[2] == \
-        pytest.approx(0.25)  # 250 kg = 0.25 t
-    assert len(rows.passed_lines) == 1
-    again = line.model_copy(update={"amount": 500})
-    assert check_line(again, "cradle-to-gate", rows, end_of_life_method="cut-off")[2] == \
-        pytest.approx(0.5)  # the amount is the line's own, not the remembered one's
-    outside = line.model_copy(update={"stage": "use"})
-    with pytest.raises(LineProblem):
-        check_line(outside, "cradle-to-gate", rows, end_of_life_method="cut-off")
-    assert len(rows.passed_lines) == 1
+        pytest.approx(0.25)  # 250 kg = 0.25 t of the dataset row
     # A supplier factor of the same code in another spec is checked against its own unit.
     with pytest.raises(LineProblem):
         check_line(line, "cradle-to-gate", rows, {"al-primary-cn": "piece"},
@@ -102,3 +93,19 @@ def test_rows_with_one_metadata_profile_share_facts_but_not_their_draws(assessor
     resolved = resolve(product, assessor.catalogue)
     keys = [draw.key for draw in _draws(resolved, assessor._facts_of(product, resolved))]
     assert keys == ["factor:cu-cn", "factor:ps-cn", "factor:pc-cn"]  # a draw per row
+
+
+def test_supplier_factors_share_facts_only_with_equal_ratings(assessor):
+    def product(rating):
+        factor = {"code": "acme", "name": "acme", "unit": "kg", "co2e_fossil": 2.0,
+                  "source": "supplier", "data_quality": rating}
+        return parse_spec({"product": {"name": "p"}, "factors": [factor], "lines": [
+            {"stage": "materials", "name": "part", "factor": "acme", "amount": 1,
+             "unit": "kg"}]})
+
+    good = {"technological": 1, "temporal": 1, "geographical": 1}
+    poor = {"technological": 3, "temporal": 3, "geographical": 3}
+    first, again, other = (assessor.assess(product(r), iterations=0).lines[0].data_quality
+                           for r in (good, good, poor))
+    assert first is again  # one profile: found once
+    assert (first["rating"], other["rating"]) == (1, 3)  # the mean of the three ratings

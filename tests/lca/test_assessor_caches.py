@@ -104,8 +104,9 @@ def test_supplier_factors_share_facts_only_with_equal_ratings(assessor):
              "unit": "kg"}]})
 
     good = {"technological": 1, "temporal": 1, "geographical": 1}
-    poor = {"technological": 3, "temporal": 3, "geographical": 3}
+    elsewhere = {**good, "geographical": 3}  # differs in one rating only
     first, again, other = (assessor.assess(product(r), iterations=0).lines[0].data_quality
-                           for r in (good, good, poor))
+                           for r in (good, good, elsewhere))
     assert first is again  # one profile: found once
-    assert (first["rating"], other["rating"]) == (1, 3)  # the mean of the three ratings
+    # the mean of the three ratings: 1, and (1 + 1 + 3) / 3
+    assert (first["rating"], other["rating"]) == pytest.approx((1, 5 / 3))

@@ -74,6 +74,9 @@ class Assessor:
         self._water_column = keys.index(methods.WATER_CONSUMPTION.key)
         self._scarcity_column = keys.index(methods.WATER_SCARCITY.key)
         self._method_names = {m.key: m.name for m in methods.ALL}
+        self._gas_rows = {("emission", gas): self._cf(flow)
+                          for gas, (flow, _) in flows.GASES.items()}
+        self._supplier_cfs_of: dict[str, list[np.ndarray]] = {}
         self._row_facts: dict[tuple, LineFacts] = {}
         self._profile_of = _row_profiles(self.factors)
 
@@ -107,20 +110,30 @@ class Assessor:
 
     def _extra_rows(self, spec: ProductSpec) -> dict[tuple[str, str], np.ndarray]:
         """Unit scores of what is not a background activity, by (line kind, reference)."""
-        rows = {("emission", gas): self._cf(flow) for gas, (flow, _) in flows.GASES.items()}
-        water = self._cf(flows.water_flow(spec.product.water_region))
+        region = spec.product.water_region
+        rows = dict(self._gas_rows)
+        water = self._cf(flows.water_flow(region))
         rows.update({("water", kind): water for kind in ("consumption", "withdrawal",
                                                          "discharge")})
         for factor in spec.factors:
+            amounts = (factor.co2e_fossil, factor.co2e_biogenic, factor.co2e_land_use,
+                       factor.co2_biogenic_removal, factor.water_m3)
+            # term by term in this order: the reference LCA's sums, to 1e-9 (a matrix product
+            # adds in another order and can differ by more where terms cancel)
             rows[("custom_factor", factor.code)] = sum(
-                (amount * self._cf(flow) for flow, amount in (
-                    (flows.CO2_FOSSIL, factor.co2e_fossil),
-                    (flows.BIOGENIC_CO2E, factor.co2e_biogenic),
-                    (flows.CO2_LAND_USE, factor.co2e_land_use),
-                    (flows.BIOGENIC_CO2_REMOVAL, factor.co2_biogenic_removal),
-                    (flows.water_flow(factor.water_region), factor.water_m3),
-                ) if amount), self._no_cf)
+                (amount * cf for amount, cf in zip(amounts, self._supplier_cfs(
+                    factor.water_region)) if amount), self._no_cf)
         return rows
+
+    def _supplier_cfs(self, water_region: str) -> list[np.ndarray]:
+        """The CFs of what a supplier factor gives per unit: fossil, biogenic and land-use
+        CO2e, biogenic CO2 removal, water consumed in its region."""
+        cfs = self._supplier_cfs_of.get(water_region)
+        if cfs is None:
+            cfs = self._supplier_cfs_of[water_region] = [self._cf(flow) for flow in (
+                flows.CO2_FOSSIL, flows.BIOGENIC_CO2E, flows.CO2_LAND_USE,
+                flows.BIOGENIC_CO2_REMOVAL, flows.water_flow(water_region))]
+        return cfs
 
     def _cf(self, flow: tuple[str, str]) -> np.ndarray:
         row = self._cf_row.get(flow)

@@ -581,11 +581,15 @@ def recycling_double_counts(lines: list[ResolvedLine], catalogue: Catalogue) -> 
     problems = []
     recycled = [line for line in lines
                 if line.kind == "factor" and line.reference in catalogue.recycled_content]
+    if not recycled:  # most products: nothing to look for
+        return problems
     for credit in lines:
         material = (catalogue.credit_materials.get(credit.reference)
                     if credit.kind == "factor" else None)
+        if material is None:
+            continue
         for taken in recycled:
-            if material is None or catalogue.recycled_content[taken.reference] != material:
+            if catalogue.recycled_content[taken.reference] != material:
                 continue
             problems.append(InputError(
                 f"line {taken.index} ({taken.name}) takes recycled {material} in at the cut-off "

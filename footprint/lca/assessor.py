@@ -90,20 +90,17 @@ class Assessor:
     def line_scores(self, spec: ProductSpec, lines: list[ResolvedLine]) -> np.ndarray:
         """(lines x methods) score of each line: its flow amount x the unit score of what it
         uses (a background activity, a supplier factor, a gas, consumed water)."""
-        row_of, rows, others = self._row_of_factor, [], []
-        for i, line in enumerate(lines):
-            if line.kind == "factor":
-                rows.append(row_of[line.reference])
-            else:
-                rows.append(0)  # replaced below
-                others.append(i)
+        row_of = self._row_of_factor
+        rows = np.array([row_of[line.reference] if line.kind == "factor" else -1
+                         for line in lines], dtype=np.intp)
+        others = np.flatnonzero(rows < 0)
+        rows[others] = 0  # replaced below
         per_unit = self.unit_scores.scores[rows]
-        if others:
+        if len(others):
             extra = self._extra_rows(spec)
-            for i in others:
+            for i in others.tolist():
                 per_unit[i] = extra[(lines[i].kind, lines[i].reference)]
-        amounts = np.fromiter((line.flow_amount for line in lines), dtype=float,
-                              count=len(lines))
+        amounts = np.array([line.flow_amount for line in lines], dtype=float)
         per_line = amounts[:, None] * per_unit
         per_line[np.abs(per_line) <= ZERO] = 0.0
         return per_line

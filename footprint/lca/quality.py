@@ -231,12 +231,20 @@ def summary(qualities: list[LineQuality], carbon: list[float], names: list[str])
     if not qualities:
         return {**{key: None for key in (*RATING_KEYS, "total", "primary_share")}, "flags": []}
     weight = weights(carbon)
+    # Lines on one profile share one LineQuality object (the Assessor finds it once): rate each
+    # distinct one, weighted by the |carbon| of its lines.
+    position: dict[int, int] = {}
+    group = [position.setdefault(id(q), len(position)) for q in qualities]
+    distinct = list({id(q): q for q in qualities}.values())
     ratings = np.array([(q.technological, q.temporal, q.geographical, q.primary)
-                        for q in qualities], dtype=float)
-    means = (weight @ ratings) / weight.sum()
+                        for q in distinct], dtype=float)
+    means = (np.bincount(group, weights=weight, minlength=len(distinct)) @ ratings) \
+        / weight.sum()
     block = {key: float(means[j]) for j, key in enumerate(RATING_KEYS)}
     block["total"] = float(means[:3].sum() / 3)
     block["primary_share"] = float(means[3])
+    flagged = {k for k, q in enumerate(distinct) if q.flags}
     block["flags"] = [{"line": index, "name": names[index], "code": code}
-                      for index, quality in enumerate(qualities) for code in quality.flags]
+                      for index, k in enumerate(group) if k in flagged
+                      for code in distinct[k].flags] if flagged else []
     return block

@@ -431,7 +431,7 @@ def resolve(spec: ProductSpec, catalogue: Catalogue) -> list[ResolvedLine]:
             if line.cff is None:
                 kind, reference, sign, factor = _check_line(line, boundary, catalogue,
                                                             custom_units, method)
-                amount = line.amount_per_unit()
+                amount = line.amount if line.allocation is None else line.amount_per_unit()
                 resolved.append(ResolvedLine(index, line.stage, line.name, kind, reference,
                                              amount, line.unit, sign * amount * factor))
             else:
@@ -515,7 +515,7 @@ def _check_line(line: Line, boundary: str, catalogue: Catalogue, custom_units: d
                           f"stage '{line.stage}' is outside the {boundary} boundary",
                           stage=line.stage, boundary=boundary)
     factor, emission, water = line.factor, line.emission, line.water
-    if bool(factor) + bool(emission) + bool(water) != 1:
+    if (emission or water) if factor else (emission and water) or not (emission or water):
         raise LineProblem("reference", "one_reference",
                           "give exactly one of 'factor', 'emission' or 'water'")
     sign = 1.0

@@ -19,7 +19,7 @@ LOADER_FILES = ("dataset.py", "flows.py", "methods.py", "project.py")
 DATASETS_DIR = Path(__file__).resolve().parents[2] / "datasets"
 
 GAS_COLUMNS = ("co2_fossil", "ch4_fossil", "n2o", "co2e_fossil", "co2e_biogenic", "co2e_land_use")
-ALLOWED_UNITS = {"kWh", "kg", "t", "m3", "t*km", "piece", "GJ"}
+ALLOWED_UNITS = {"kWh", "kg", "t", "m3", "m2", "t*km", "piece", "GJ"}
 # `unconfirmed` rows load, and every line that uses one is flagged (see datasets/README.md).
 CONFIDENCE_TAGS = {"primary", "mirror", "paper", "derived", "unconfirmed"}
 RECYCLING_ROLES = ("recycled_content", "credit")

@@ -107,7 +107,8 @@ SCOPE_LABELS = {
 }
 CONFIDENCE_LABELS = {"primary": _l("primary (issuing body)"),
                      "mirror": _l("mirror (third-party copy of a database)"),
-                     "paper": _l("paper (peer-reviewed)"), "derived": _l("derived (computed)")}
+                     "paper": _l("paper (peer-reviewed)"), "derived": _l("derived (computed)"),
+                     "unconfirmed": _l("unconfirmed (read second-hand; lines on it are flagged)")}
 # Amount columns of a factor row, as shown beside a value ("1,990 kg CO2e").
 GAS_COLUMN_LABELS = {"co2_fossil": "CO2", "ch4_fossil": "CH4", "n2o": "N2O",
                      "co2e_fossil": "CO2e", "co2e_biogenic": _l("CO2e biogenic"),

@@ -334,8 +334,40 @@ def test_eu_plastics_carry_no_gross_water_use():
 def test_items_without_a_source_are_listed_as_not_shipped():
     readme = (dataset.DATASETS_DIR / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Sources and choices of issue 9"):]
-    for item in ("powder coatings", "copper wire and cable", "printed circuit boards by area"):
+    for item in ("powder coatings per kg of powder", "copper wire and cable"):
         assert f"{item}: not shipped: no source found" in section
     codes = load_factors()
-    for item, code in (("PA6 polymer", "pa6-ice"), ("PU foam", "pu-foam-flexible-ice")):
+    for item, code in (("PA6 polymer", "pa6-ice"), ("PU foam", "pu-foam-flexible-ice"),
+                       ("printed circuit boards by area", "pcb-4-layer-m2")):
         assert code in codes and f"{item}: not shipped" not in section
+
+
+# (7.81 x layers + 57.97) kg CO2e per m2 (PCBnCO, second-hand)
+PCB_BY_AREA = {"pcb-2-layer-m2": 7.81 * 2 + 57.97, "pcb-4-layer-m2": 7.81 * 4 + 57.97,
+               "pcb-6-layer-m2": 7.81 * 6 + 57.97, "pcb-8-layer-m2": 7.81 * 8 + 57.97}
+
+
+def test_third_round_rows_carry_their_source_unit_and_tag():
+    factors = load_factors()
+    for code, value in PCB_BY_AREA.items():
+        row = factors[code]
+        assert row.unit == "m2" and row.confidence == "unconfirmed"
+        assert row.gases["co2e_fossil"] == pytest.approx(value, abs=0.005)
+        assert row.source.startswith("PCBnCO") and "7.81 x layers + 57.97" in row.source
+    assert factors["pu-foam-rigid-cn"].unit == "t"
+    assert factors["pu-foam-rigid-cn"].gases == {"co2e_fossil": 5220.0}
+    assert factors["pu-foam-rigid-cn"].source.startswith("GB/T 51366-2019")
+    coating = factors["powder-coating-al-m2"]
+    assert (coating.unit, coating.gases, coating.confidence) == ("m2", {"co2e_fossil": 3.78},
+                                                                  "unconfirmed")
+
+
+def test_a_board_bought_by_area_meets_the_area_row_and_is_flagged(assessor):
+    from footprint.lca import parse_spec
+
+    spec = parse_spec({"product": {"name": "controller"}, "lines": [
+        {"stage": "materials", "name": "main board", "factor": "pcb-4-layer-m2",
+         "amount": 120, "unit": "cm**2"}]})  # 120 cm2 = 0.012 m2
+    [line] = assessor.assess(spec, iterations=0).lines
+    assert line.carbon["total"] == pytest.approx(0.012 * (7.81 * 4 + 57.97), rel=1e-6)  # 1.07052
+    assert "unconfirmed" in line.data_quality["flags"]

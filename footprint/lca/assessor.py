@@ -77,7 +77,7 @@ class Assessor:
         self._gas_rows = {("emission", gas): self._cf(flow)
                           for gas, (flow, _) in flows.GASES.items()}
         self._supplier_cfs_of: dict[str, list[np.ndarray]] = {}
-        self._row_facts: dict[tuple, LineFacts] = {}
+        self._facts_by_profile: dict[tuple, LineFacts] = {}
         self._profile_of = _row_profiles(self.factors)
 
     def assess(self, spec: ProductSpec, *, iterations: int = uncertainty.DEFAULT_ITERATIONS,
@@ -194,7 +194,7 @@ class Assessor:
         per Assessor, as a batch meets the same profiles again and again."""
         reference_year = spec.product.reference_year or utcnow().year
         geography = spec.product.geography
-        known, profile_of = self._row_facts, self._profile_of
+        known, profile_of = self._facts_by_profile, self._profile_of
         suppliers = None
         found = []
         for line in lines:  # a batch runs this for every line: kept flat

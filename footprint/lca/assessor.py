@@ -153,7 +153,7 @@ class Assessor:
             stages=stages,
             make_lines=lambda: self._line_results(spec, lines, facts, per_line),
             dataset_version=self.dataset_version,
-            methods=self._method_names,
+            methods=dict(self._method_names),
             water_region=spec.product.water_region,
             water_region_cf=self.aware[spec.product.water_region].cf,
             data_quality=summary,
@@ -211,7 +211,7 @@ class Assessor:
             facts = known.get(key)
             if facts is None:
                 facts = self._new_facts(line, spec, reference_year)
-                if len(known) >= MAX_ROW_FACTS:
+                if len(known) >= MAX_PROFILE_FACTS:
                     known.clear()
                 known[key] = facts
             found.append(facts)
@@ -222,7 +222,7 @@ class Assessor:
         rated = quality.rate_line(line, spec, self.factors, reference_year)
         reporting = line_reporting(line, spec, self.factors)
         return LineFacts(rated, rated.to_dict(),
-                         uncertainty.line_factor(line, rated, spec, self.factors).sigma,
+                         uncertainty.line_sigma(line, rated, spec, self.factors),
                          reporting, reusable=reporting.biogenic_carbon_kg is None)
 
 
@@ -238,7 +238,7 @@ def _row_profiles(factors: dict[str, dataset.Factor]) -> dict[str, int]:
 
 def _supplier_profile(factor) -> tuple:
     """What a supplier factor's facts depend on (quality.rate_line, reporting.line_reporting,
-    uncertainty.line_factor)."""
+    uncertainty.line_sigma)."""
     rating = factor.data_quality
     return ("custom_factor", rating.technological, rating.temporal, rating.geographical,
             factor.gsd, bool(factor.water_m3), factor.land_use_assessed,
@@ -266,14 +266,14 @@ def _draws(lines: list[ResolvedLine], facts: list["LineFacts"]) -> list:
 
 
 # Profiles x stages x years x places an Assessor remembers facts of, before starting afresh.
-MAX_ROW_FACTS = 500_000
+MAX_PROFILE_FACTS = 500_000
 
 
 @dataclass(frozen=True)
 class LineFacts:
     quality: quality.LineQuality
     quality_dict: dict  # shared by the lines on one profile: read, never changed
-    sigma: float  # of the line's factor (uncertainty.line_factor)
+    sigma: float  # of the line's factor (uncertainty.line_sigma)
     reporting: LineReporting
     # False when the reporting holds a carbon content, which scales with each line's amount
     reusable: bool

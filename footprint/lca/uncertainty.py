@@ -154,23 +154,29 @@ def shared_factor(line, sigma_: float) -> FactorUncertainty:
 
 def line_factor(line, quality, spec, factors: dict) -> FactorUncertainty:
     """The factor whose multiplier scales this resolved line, with its sigma."""
+    sigma_ = line_sigma(line, quality, spec, factors)
+    if line.kind in ("factor", "custom_factor"):
+        return shared_factor(line, sigma_)
+    return measured_factor(line, sigma_)
+
+
+def line_sigma(line, quality, spec, factors: dict) -> float:
+    """The sigma of the multiplier of this resolved line's factor."""
     if line.kind == "factor":
         row = factors[line.reference]
-        return FactorUncertainty(f"factor:{line.reference}", _row_sigma(
-            BASIC_VARIANCE.get(row.category, DEFAULT_BASIC_VARIANCE),
-            RELIABILITY.get(row.confidence, 4), quality.age_years, quality.geographical,
-            quality.technological, getattr(row, "gsd", None)))
+        return _row_sigma(BASIC_VARIANCE.get(row.category, DEFAULT_BASIC_VARIANCE),
+                          RELIABILITY.get(row.confidence, 4), quality.age_years,
+                          quality.geographical, quality.technological, getattr(row, "gsd", None))
     if line.kind == "custom_factor":
         custom = next(f for f in spec.factors if f.code == line.reference)
         scores = pedigree_scores(quality, MEASURED_RELIABILITY, rated_by_user=True)
-        return FactorUncertainty(f"custom:{line.reference}", sigma(
-            SUPPLIER_BASIC_VARIANCE, scores, getattr(custom, "gsd", None)))
+        return sigma(SUPPLIER_BASIC_VARIANCE, scores, getattr(custom, "gsd", None))
     if line.kind == "emission":
         basic = CO2_BASIC_VARIANCE if line.reference.startswith("CO2") else \
             OTHER_GAS_BASIC_VARIANCE
     else:
         basic = WATER_BASIC_VARIANCE
-    return measured_factor(line, sigma(basic, pedigree_scores(quality, MEASURED_RELIABILITY)))
+    return sigma(basic, pedigree_scores(quality, MEASURED_RELIABILITY))
 
 
 def measured_factor(line, sigma_: float, occurrence: int = 0) -> FactorUncertainty:

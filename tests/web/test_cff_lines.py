@@ -48,8 +48,13 @@ def test_a_cff_line_is_stored_shown_and_computed(client, applicant, app):
 ])
 def test_wrong_parameters_are_refused_beside_their_field(client, applicant, app, change,
                                                          message):
-    assert edit_product(client, 1, end_of_life_method="cff").status_code == 302
-    response = add_line(client, **{**FRAME, **change})
+    assert_refused_on_the_form(client, app, {**FRAME, **change}, message)
+
+
+def assert_refused_on_the_form(client, app, line, message, **product):
+    """On a cff product, the line form answers 200 with `message` and stores nothing."""
+    assert edit_product(client, 1, end_of_life_method="cff", **product).status_code == 302
+    response = add_line(client, **line)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert stored_cff(app) == []
@@ -147,12 +152,8 @@ def test_energy_recovery_through_the_line_form(client, applicant, app):
      "is a credit (energy_recovery): the formula gives the credits itself"),
 ])
 def test_wrong_energy_recovery_is_refused_on_the_form(client, applicant, app, change, message):
-    assert edit_product(client, 1, boundary="cradle-to-grave",
-                        end_of_life_method="cff").status_code == 302
-    response = add_line(client, **{**BOTTLE, **change})
-    assert response.status_code == 200
-    assert message in response.get_data(as_text=True)
-    assert stored_cff(app) == []
+    assert_refused_on_the_form(client, app, {**BOTTLE, **change}, message,
+                               boundary="cradle-to-grave")
 
 
 def test_energy_recovery_columns_round_trip_and_older_files_import(client, applicant, app):

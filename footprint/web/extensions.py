@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from flask import Flask, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 
@@ -13,8 +12,6 @@ LANGUAGES = {"en": "English", "zh": "简体中文"}
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# Storage from the app's RATELIMIT_STORAGE_URI (FOOTPRINT_RATELIMIT_STORAGE_URI, default memory://).
-limiter = Limiter(key_func=get_remote_address)
 
 
 def select_locale() -> str:
@@ -29,7 +26,19 @@ def select_locale() -> str:
     return request.accept_languages.best_match(list(LANGUAGES), default="en")
 
 
+class CookieSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, but a request without the cookie gets its empty session
+    without building the signing serializer first (most public requests: the verify pages)."""
+
+    def open_session(self, app: Flask, request):
+        if not request.cookies.get(self.get_cookie_name(app)) and app.secret_key:
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_extensions(app: Flask) -> None:
+    app.session_interface = CookieSessionInterface()
+    from . import ratelimits
     from .translations import TRANSLATIONS, compile_catalogues
 
     compile_catalogues()
@@ -39,7 +48,7 @@ def init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
-    limiter.init_app(app)
+    ratelimits.init_app(app)
 
 
 @login_manager.user_loader

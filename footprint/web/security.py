@@ -46,17 +46,25 @@ def register_converters(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
 
 
+# Methods whose body no view reads as a form (Flask-WTF reads it on the others only)
+WITHOUT_FORM = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def _nul_field() -> str | None:
     """The name of the first request value (query or form) holding a NUL character."""
     if "\x00" in request.path:
         return "URL"
-    for source in (request.args, request.form):
-        for name, values in source.lists():
-            if "\x00" in name or any("\x00" in value for value in values):
-                return name.replace("\x00", "\\0")
-    for name, upload in request.files.items(multi=True):
-        if upload.filename and "\x00" in upload.filename:
-            return name
+    if request.method in WITHOUT_FORM:
+        return _nul_in(request.args)
+    return _nul_in(request.args) or _nul_in(request.form) or next(
+        (name for name, upload in request.files.items(multi=True)
+         if upload.filename and "\x00" in upload.filename), None)
+
+
+def _nul_in(values) -> str | None:
+    for name, values_of_name in values.lists():
+        if "\x00" in name or any("\x00" in value for value in values_of_name):
+            return name.replace("\x00", "\\0")
     return None
 
 

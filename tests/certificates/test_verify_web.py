@@ -311,9 +311,6 @@ def test_the_keys_commands(tmp_path, monkeypatch):
 def test_verification_is_rate_limited_per_client(certified, client, app):
     _, certificate = certified
     app.config.update(RATELIMIT_ENABLED=True, VERIFY_RATE_LIMIT="3 per minute")
-    from footprint.web.extensions import limiter
-
-    limiter.init_app(app)  # as tests/web/test_auth.py: the limiter reads ENABLED at init
     urls = [f"/verify/{certificate.public_id}", f"/api/v1/certificates/{certificate.public_id}",
             "/.well-known/footprint-keys.json"]
     assert [client.get(url).status_code for url in urls] == [200, 200, 200]

@@ -57,9 +57,6 @@ def test_login_wrong_password_and_logout(client, make_user):
 
 def test_login_is_rate_limited(app, make_user):
     app.config.update(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
-    from footprint.web.extensions import limiter
-
-    limiter.init_app(app)
     client = app.test_client()
     email = make_user()
     codes = [login(client, email, "wrong password").status_code for _ in range(4)]

@@ -1,12 +1,13 @@
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ... import db
 from ...accounts import operations
-from ..extensions import LANGUAGES, limiter
+from .. import ratelimits
+from ..extensions import LANGUAGES
 from . import bp
 from ..labels import show_on_form
 from .forms import ChangePasswordForm, LoginForm, SignupForm
@@ -24,8 +25,7 @@ def _safe_next(target: str | None, fallback: str) -> str:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("SIGNUP_RATE_LIMIT", "10 per hour"),
-               methods=["POST"])
+@ratelimits.limit("signup", "SIGNUP_RATE_LIMIT", "10 per hour")
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
@@ -46,8 +46,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute"),
-               methods=["POST"])
+@ratelimits.limit("login", "LOGIN_RATE_LIMIT", "10 per minute")
 def login():
     form = LoginForm()
     if form.validate_on_submit():

@@ -1,10 +1,10 @@
 """Public verification of certificates by ID (no login): the page, the JSON, the credential, the
 PDF and the published keys. One shared rate limit per client over all of them."""
-from flask import Blueprint, current_app
+from flask import Blueprint
 
-from ..extensions import limiter
+from .. import ratelimits
 
 bp = Blueprint("verify", __name__, template_folder="templates")
-limiter.shared_limit(lambda: current_app.config["VERIFY_RATE_LIMIT"], scope="verify")(bp)
+ratelimits.limit_blueprint(bp, "verify", "VERIFY_RATE_LIMIT")
 
 from . import views  # noqa: E402,F401  (routes attach to bp)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes, serialization
 from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import defer
 from sqlmodel import select
 from flask import (abort, current_app, jsonify, make_response, redirect, render_template,
@@ -55,15 +56,17 @@ def _keys_dir() -> Path:
 # One query on the unique index of public_id; the payload is read from its signed text
 # (payload_canonical), so its JSON copy (`payload`) is left unread. Built once: making the
 # statement cost about as much as running it, on every request of the busiest public page.
-_BY_PUBLIC_ID = (select(Certificate).options(defer(Certificate.payload))
-                 .where(Certificate.public_id == bindparam("public_id")))
+_COLUMNS = [column for column in Certificate.__table__.columns if column.name != "payload"]
+_BY_PUBLIC_ID = (sa_select(*_COLUMNS)
+                 .where(Certificate.__table__.c.public_id == bindparam("public_id")))
 
 
-def _found(public_id: str) -> Certificate | None:
+def _found(public_id: str):
     parsed = ids.parse(public_id)
     if parsed is None:
         return None
-    return db.session().exec(_BY_PUBLIC_ID, params={"public_id": parsed}).first()
+    with current_app.extensions["db_engine"].connect() as connection:
+        return connection.execute(_BY_PUBLIC_ID, {"public_id": parsed}).first()
 
 
 # --- the signature check, remembered --------------------------------------------------------------

@@ -19,10 +19,11 @@ def select_locale() -> str:
     # link so, to need no session)
     if request.args.get("lang") in LANGUAGES:
         return request.args["lang"]
-    if session.get("lang") in LANGUAGES:
-        return session["lang"]
-    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
-        return current_user.locale
+    if request.cookies:  # else no session and no login to ask (most public requests)
+        if session.get("lang") in LANGUAGES:
+            return session["lang"]
+        if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+            return current_user.locale
     return request.accept_languages.best_match(list(LANGUAGES), default="en")
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import Row, bindparam, select
 from flask import (abort, current_app, jsonify, make_response, redirect, render_template,
                    request, send_from_directory, url_for)
 from flask_babel import get_locale
+from werkzeug.http import http_date, quote_etag
 from flask_babel import gettext as _
 
 from ... import db
@@ -179,15 +180,15 @@ def _answer(body: str | bytes) -> Answer:
 
 def _conditional(answer: Answer, mimetype: str, last_modified: datetime | None,
                  max_age: int = CACHE_SECONDS, vary: str | None = None):
-    """The remembered answer with its ETag and Last-Modified; 304 when the client has it."""
-    response = current_app.response_class(answer.body, mimetype=mimetype)
-    response.set_etag(answer.etag)
+    """The remembered answer with its ETag and Last-Modified; 304 when the client has it.
+    (Headers given whole: werkzeug's header properties parse and rebuild each one.)"""
+    headers = {"ETag": quote_etag(answer.etag),
+               "Cache-Control": f"public, max-age={max_age}"}
     if last_modified is not None:
-        response.last_modified = last_modified
-    response.cache_control.public = True
-    response.cache_control.max_age = max_age
+        headers["Last-Modified"] = http_date(last_modified)
     if vary:
-        response.vary.update(v.strip() for v in vary.split(","))
+        headers["Vary"] = vary
+    response = current_app.response_class(answer.body, mimetype=mimetype, headers=headers)
     return response.make_conditional(request)
 
 

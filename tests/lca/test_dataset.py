@@ -334,11 +334,11 @@ def test_eu_plastics_carry_no_gross_water_use():
 def test_items_without_a_source_are_listed_as_not_shipped():
     readme = (dataset.DATASETS_DIR / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Sources and choices of issue 9"):]
-    for item in ("powder coatings per kg of powder", "copper wire and cable"):
-        assert f"{item}: not shipped: no source found" in section
+    assert "powder coatings per kg of powder: not shipped: no source found" in section
     codes = load_factors()
     for item, code in (("PA6 polymer", "pa6-ice"), ("PU foam", "pu-foam-flexible-ice"),
-                       ("printed circuit boards by area", "pcb-4-layer-m2")):
+                       ("printed circuit boards by area", "pcb-4-layer-m2"),
+                       ("copper wire and cable", "cu-wire-cn")):
         assert code in codes and f"{item}: not shipped" not in section
 
 
@@ -360,6 +360,22 @@ def test_third_round_rows_carry_their_source_unit_and_tag():
     coating = factors["powder-coating-al-m2"]
     assert (coating.unit, coating.gases, coating.confidence) == ("m2", {"co2e_fossil": 3.78},
                                                                   "unconfirmed")
+
+
+# Yu et al. 2021 (Table 1, via NREL PV_ICE): rod upcasting, breakdown and fine drawing, kWh/kg
+WIRE_DRAWING_KWH_PER_KG = 2.16079536
+
+
+def test_copper_wire_is_copper_plus_its_drawing_electricity():
+    factors = load_factors()
+    wire, copper, grid = (factors[code] for code in ("cu-wire-cn", "cu-cn", "elec-cn-lca-2024"))
+    # 4.23 + 2.16079536 x 0.5777 = 5.47829
+    expected = (copper.gases["co2e_fossil"]
+                + WIRE_DRAWING_KWH_PER_KG * grid.gases["co2e_fossil"])
+    assert wire.gases == {"co2e_fossil": pytest.approx(expected, abs=5e-5)}
+    assert (wire.unit, wire.confidence, wire.geography) == ("kg", "unconfirmed", "China")
+    assert not wire.has_water_data  # the copper row has no water: none claimed for the wire
+    assert "2.16079536 x 0.5777" in wire.notes and "NREL PV_ICE" in wire.source
 
 
 def test_a_board_bought_by_area_meets_the_area_row_and_is_flagged(assessor):

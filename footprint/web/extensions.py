@@ -1,11 +1,15 @@
 """Flask extensions, created once and bound to the app in `init_extensions`."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Flask, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
@@ -24,7 +28,15 @@ def select_locale() -> str:
             return session["lang"]
         if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
             return current_user.locale
-    return request.accept_languages.best_match(list(LANGUAGES), default="en")
+    return _best_language(request.headers.get("Accept-Language", ""))
+
+
+@lru_cache(maxsize=256)
+def _best_language(accept_language: str) -> str:
+    """The language an Accept-Language header asks for: worked out once per header value (a
+    handful of values make up most requests; the bound keeps odd ones from piling up)."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(
+        list(LANGUAGES), default="en")
 
 
 class CookieSessionInterface(SecureCookieSessionInterface):

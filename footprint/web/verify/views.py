@@ -64,8 +64,11 @@ _BY_PUBLIC_ID = (select(*_COLUMNS)
 def _found(public_id: str) -> Row | None:
     """The certificate's row: its columns by name, as a Certificate has them (read-only)."""
     parsed = ids.parse(public_id)
-    if parsed is None:
-        return None
+    return None if parsed is None else _row(parsed)
+
+
+def _row(parsed: str) -> Row | None:
+    """_found of an ID already in its printed form (ids.parse)."""
     with current_app.extensions["db_engine"].connect() as connection:
         return connection.execute(_BY_PUBLIC_ID, {"public_id": parsed}).first()
 
@@ -145,7 +148,7 @@ def _certificate_or_404(public_id: str) -> Certificate:
     parsed = ids.parse(public_id)
     if parsed is not None and parsed != public_id:
         abort(redirect(url_for(request.endpoint, public_id=parsed), 301))
-    certificate = _found(public_id)
+    certificate = None if parsed is None else _row(parsed)
     if certificate is None:
         abort(_not_found())
     return certificate

@@ -79,8 +79,12 @@ def reject_nul_characters():
 
 
 def add_security_headers(response):
+    """Each of SECURITY_HEADERS the view did not set itself. (One look at the headers: each
+    setdefault would scan them again, on every response of the site.)"""
+    present = {name.lower() for name in response.headers.keys()}
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+        if name.lower() not in present:
+            response.headers.add(name, value)
     return response
 
 

@@ -11,6 +11,8 @@ from flask_wtf import CSRFProtect
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from . import ratelimits
+
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
 babel = Babel()
@@ -51,7 +53,6 @@ class CookieSessionInterface(SecureCookieSessionInterface):
 
 def init_extensions(app: Flask) -> None:
     app.session_interface = CookieSessionInterface()
-    from . import ratelimits
     from .translations import TRANSLATIONS, compile_catalogues
 
     compile_catalogues()

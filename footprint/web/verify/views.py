@@ -29,8 +29,8 @@ from sqlalchemy import Row, bindparam, select
 from flask import (abort, current_app, jsonify, make_response, redirect, render_template,
                    request, send_from_directory, url_for)
 from flask_babel import get_locale
-from werkzeug.http import http_date, quote_etag
 from flask_babel import gettext as _
+from werkzeug.http import http_date, quote_etag
 
 from ... import db
 from ...certificates import credential, ids, keys, label, pdfsign, signing
@@ -142,7 +142,7 @@ def _not_found():
     return make_response(render_template("verify/not_found.html"), 404)
 
 
-def _certificate_or_404(public_id: str) -> Certificate:
+def _certificate_or_404(public_id: str) -> Row:
     """The certificate, else the not-found page. An ID that only differs in how it was typed
     (case, spaces, O for 0) is sent to its printed form first."""
     parsed = ids.parse(public_id)
